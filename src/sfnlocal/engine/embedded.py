@@ -1,0 +1,178 @@
+"""The embedded engine: LocalStack as a background process on the host."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import socket
+import subprocess
+from dataclasses import dataclass
+
+from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
+
+from sfnlocal.engine import processes
+from sfnlocal.engine.errors import EngineError
+from sfnlocal.engine.health import Readiness, probe, wait_until_ready
+from sfnlocal.engine.settings import LOCALHOST, EngineSettings
+
+START_TIMEOUT = float(os.environ.get("READY_TIMEOUT", "180"))
+STOP_TIMEOUT = 20.0
+LOG_TAIL_LINES = 40
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    running: bool
+    pid: int | None
+    endpoint: str
+    readiness: Readiness | None
+
+    def describe(self) -> str:
+        if not self.running:
+            return f"embedded engine: not running (endpoint {self.endpoint})"
+        state = "ready" if self.readiness and self.readiness.ready else "starting or unhealthy"
+        detail = f" ({self.readiness.detail})" if self.readiness and self.readiness.detail else ""
+        return f"embedded engine: running, pid {self.pid}, {self.endpoint}, {state}{detail}"
+
+
+class EmbeddedEngine:
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+
+    # -- queries --------------------------------------------------------------
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.settings.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if processes.is_alive(pid) else None
+
+    def status(self) -> EngineStatus:
+        pid = self.pid()
+        readiness = probe(self.settings.endpoint) if pid else None
+        return EngineStatus(pid is not None, pid, self.settings.endpoint, readiness)
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.settings.log_file.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log yet)"
+        return "\n".join(["--- last lines of " + str(self.settings.log_file), *text[-lines:]])
+
+    # -- start ------------------------------------------------------------------
+
+    def start(self, timeout: float = START_TIMEOUT) -> EngineStatus:
+        s = self.settings
+        if self.pid():
+            wait_until_ready(s.endpoint, timeout, on_failure=self.log_tail)
+            return self.status()
+        self._check_installed()
+        self._check_port_free()
+        self._prepare_state_dir()
+        env = {**_clean_environment(), **s.localstack_environment()}
+        with s.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                [str(s.engine_python), "-m", "localstack.runtime.main"],
+                cwd=s.repo_root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # not killed by the terminal's Ctrl-C
+            )
+        s.pid_file.write_text(str(process.pid))
+        try:
+            wait_until_ready(
+                s.endpoint,
+                timeout,
+                still_running=lambda: process.poll() is None,
+                on_failure=self.log_tail,
+            )
+        except EngineError:
+            if process.poll() is None:
+                self.stop()
+            raise
+        return self.status()
+
+    def _check_installed(self) -> None:
+        if not self.settings.engine_python.exists():
+            raise EngineError(
+                f"the engine is not installed ({self.settings.engine_python} is missing)",
+                fix="run 'make up' (or 'scripts/setup-envs engine runtimes')",
+            )
+
+    def _check_port_free(self) -> None:
+        port = self.settings.port
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((LOCALHOST, port))
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                raise EngineError(
+                    f"port {port} on {LOCALHOST} is already in use (another LocalStack, "
+                    "or the container stack?)",
+                    fix=f"stop what listens there ('make down', or 'ss -ltnp | grep {port}'), "
+                    "or choose another port with LOCALSTACK_PORT=<port>",
+                ) from None
+
+    def _prepare_state_dir(self) -> None:
+        s = self.settings
+        s.log_file.parent.mkdir(parents=True, exist_ok=True)
+        # LocalStack runs the hooks found under FILESYSTEM_ROOT: point that at the repo's.
+        hooks = s.init_hooks_dir
+        if hooks.is_symlink() or hooks.exists():
+            if hooks.is_symlink():
+                hooks.unlink()
+            else:
+                shutil.rmtree(hooks)
+        hooks.parent.mkdir(parents=True, exist_ok=True)
+        hooks.symlink_to(s.repo_root / "init" / "ready.d", target_is_directory=True)
+
+    # -- stop -------------------------------------------------------------------
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Stops the engine and every process it started. False if it was not running."""
+        pid = self.pid()
+        if pid is None:
+            self.settings.pid_file.unlink(missing_ok=True)
+            return False
+        tree = processes.descendants(pid)
+        processes.kill([pid], signal.SIGTERM)
+        if not _wait_gone([pid], timeout):
+            tree = sorted(set(tree) | set(processes.descendants(pid)))
+            processes.kill([pid, *tree], signal.SIGKILL)
+            _wait_gone([pid], 5)
+        # Runtimes live in sessions of their own: end any the engine left behind.
+        leftovers = [p for p in tree if processes.is_alive(p)]
+        processes.kill(leftovers, signal.SIGTERM)
+        if not _wait_gone(leftovers, 3):
+            processes.kill(leftovers, signal.SIGKILL)
+            _wait_gone(leftovers, 3)
+        self.settings.pid_file.unlink(missing_ok=True)
+        return True
+
+
+def _wait_gone(pids: list[int], timeout: float) -> bool:
+    def alive() -> bool:
+        return any(processes.is_alive(p) for p in pids)
+
+    try:
+        retry(retry=retry_if_result(bool), stop=stop_after_delay(timeout), wait=wait_fixed(0.1))(
+            alive
+        )()
+    except RetryError:
+        return False
+    return True
+
+
+def _clean_environment() -> dict[str, str]:
+    """The caller's environment without a virtualenv of its own leaking in."""
+    env = dict(os.environ)
+    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        env.pop(name, None)
+    return env

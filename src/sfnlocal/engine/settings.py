@@ -1,0 +1,85 @@
+"""Where the engine lives and how it is configured, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch"
+LOCALHOST = "127.0.0.1"
+
+
+def find_repo_root() -> Path:
+    """The checkout this package was installed from (editable), else the working dir."""
+    if root := os.environ.get("SFNLOCAL_ROOT"):
+        return Path(root).resolve()
+    for candidate in (Path(__file__).resolve().parents[3], Path.cwd(), *Path.cwd().parents):
+        if (candidate / "statemachine").is_dir() and (candidate / "pyproject.toml").is_file():
+            return candidate
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    repo_root: Path = field(default_factory=find_repo_root)
+    port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", "4566")))
+    approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
+    prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{LOCALHOST}:{self.port}"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.repo_root / ".localstack"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "logs" / "localstack.log"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state_dir / "localstack.pid"
+
+    @property
+    def filesystem_root(self) -> Path:
+        return self.state_dir / "filesystem"
+
+    @property
+    def init_hooks_dir(self) -> Path:
+        return self.filesystem_root / "etc" / "localstack" / "init" / "ready.d"
+
+    @property
+    def engine_python(self) -> Path:
+        return self.repo_root / ".engine" / "venv" / "bin" / "python"
+
+    @property
+    def runtimes_dir(self) -> Path:
+        return self.repo_root / ".engine" / "runtimes"
+
+    def localstack_environment(self) -> dict[str, str]:
+        """LocalStack's configuration for the embedded engine."""
+        return {
+            "GATEWAY_LISTEN": f"{LOCALHOST}:{self.port}",
+            "LOCALSTACK_HOST": f"{LOCALHOST}:{self.port}",
+            "SERVICES": SERVICES,
+            "DNS_ADDRESS": "0",  # no DNS server: it would want port 53
+            "SQS_ENDPOINT_STRATEGY": "path",  # queue URLs on LOCALSTACK_HOST, no DNS needed
+            "FILESYSTEM_ROOT": str(self.filesystem_root),
+            "LOCALSTACK_VOLUME_DIR": str(self.state_dir / "volume"),
+            "LAMBDA_RUNTIME_EXECUTOR": "local-process",
+            "LAMBDA_PROCESS_RUNTIMES_DIR": str(self.runtimes_dir),
+            "DISABLE_EVENTS": "1",  # no analytics calls home
+            "SKIP_SSL_CERT_DOWNLOAD": "1",
+            # What the init hook (init/ready.d) deploys, and with which Python.
+            "SFNLOCAL_APP_DIR": str(self.repo_root),
+            "SFNLOCAL_PYTHON": str(self.engine_python),
+            "SFNLOCAL_OUTPUTS": str(self.state_dir / "outputs.json"),
+            "APPROVAL_MODE": self.approval_mode,
+            "DEPLOY_PREFIX": self.prefix,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        }

@@ -27,13 +27,18 @@ class EngineSettings:
     approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
     prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
 
+    # Engine state, logs and the pid file; tests give each engine a folder of its own.
+    state_dir_override: Path | None = field(
+        default_factory=lambda: Path(d) if (d := os.environ.get("SFNLOCAL_STATE_DIR")) else None
+    )
+
     @property
     def endpoint(self) -> str:
         return f"http://{LOCALHOST}:{self.port}"
 
     @property
     def state_dir(self) -> Path:
-        return self.repo_root / ".localstack"
+        return (self.state_dir_override or self.repo_root / ".localstack").resolve()
 
     @property
     def log_file(self) -> Path:
@@ -77,6 +82,7 @@ class EngineSettings:
             "SFNLOCAL_APP_DIR": str(self.repo_root),
             "SFNLOCAL_PYTHON": str(self.engine_python),
             "SFNLOCAL_OUTPUTS": str(self.state_dir / "outputs.json"),
+            "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
             "AWS_ACCESS_KEY_ID": "test",

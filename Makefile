@@ -1,0 +1,72 @@
+# The Step Functions "Orchestrate Lambda functions" sample, run locally.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+SFNLOCAL := $(VENV)/bin/sfnlocal
+PYTEST := $(VENV)/bin/pytest
+
+# STACK: auto (container when a Docker engine answers, else embedded), embedded or container.
+STACK ?= auto
+export STACK
+# TEST_STACK: which stack the end-to-end tests use (see README, "How tests pick their stack").
+TEST_STACK ?= auto
+export TEST_STACK
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: envs
+envs: ## Create or refresh the virtual environments from the locks in requirements/
+	@scripts/setup-envs tooling engine runtimes
+
+.PHONY: up
+up: envs ## Start the stack (STACK=auto|embedded|container) and deploy the sample
+	@$(SFNLOCAL) up --stack $(STACK)
+
+.PHONY: down
+down: ## Stop the stack and everything it started
+	@$(call need_tooling) && $(SFNLOCAL) down
+
+.PHONY: status
+status: ## Is the stack running, where, and is it ready?
+	@$(call need_tooling) && $(SFNLOCAL) status
+
+.PHONY: logs
+logs: ## Print the engine's log (FOLLOW=1 to keep printing)
+	@$(call need_tooling) && $(SFNLOCAL) logs $(if $(FOLLOW),--follow)
+
+.PHONY: deploy
+deploy: ## Deploy again to the running stack (after changing lambdas/, statemachine/ or iam/)
+	@$(call need_tooling) && $(SFNLOCAL) deploy
+
+.PHONY: test
+test: envs ## Run every test: unit, engine, end to end (TEST_STACK=auto|running|embedded|container)
+	@$(PYTEST) tests
+
+.PHONY: test-unit
+test-unit: envs ## Run the unit tests only (no stack needed)
+	@$(PYTEST) tests/unit
+
+.PHONY: lint
+lint: envs ## Check style with ruff
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+.PHONY: image
+image: ## Build the container image (without any registry)
+	@scripts/build-image.sh
+
+.PHONY: clean
+clean: down-quiet ## Remove the environments and the engine's state
+	rm -rf $(VENV) .engine .localstack
+
+.PHONY: down-quiet
+down-quiet:
+	@[ -x $(SFNLOCAL) ] && $(SFNLOCAL) down >/dev/null 2>&1 || true
+
+define need_tooling
+{ [ -x $(SFNLOCAL) ] || { echo "error: the tooling is not installed" >&2; echo "fix: run 'make up' (or 'make envs') first" >&2; exit 1; }; }
+endef

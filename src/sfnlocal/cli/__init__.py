@@ -1,0 +1,1 @@
+"""The command line: `sfnlocal` (the Makefile's targets wrap it)."""

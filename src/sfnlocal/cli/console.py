@@ -1,0 +1,37 @@
+"""Shared terminal output and error handling for every command."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+
+from sfnlocal.engine.errors import EngineError
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, fix: str | None = None, code: int = 1) -> None:
+    errors.print(f"[bold red]error:[/] {message}")
+    if fix:
+        errors.print(f"[bold]fix:[/] {fix}")
+    raise typer.Exit(code)
+
+
+def user_errors[**P, R](command: Callable[P, R]) -> Callable[P, R]:
+    """Turns an EngineError into a one-line message, its fix and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except EngineError as error:
+            if error.details:
+                errors.print(error.details, markup=False)
+            fail(error.problem, error.fix)
+            raise  # unreachable: fail() raises
+
+    return wrapper

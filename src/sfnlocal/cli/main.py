@@ -1,0 +1,22 @@
+"""Entry point of the `sfnlocal` command."""
+
+import typer
+
+from sfnlocal.cli import stack_commands
+
+app = typer.Typer(
+    help="Run, follow and test the Step Functions stock-trading sample on a local stack.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+for command in (
+    stack_commands.up,
+    stack_commands.down,
+    stack_commands.status,
+    stack_commands.logs,
+    stack_commands.deploy,
+):
+    app.command()(command)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,97 @@
+"""The container stack: the repo's docker-compose.yml, driven by Docker Compose v2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+from sfnlocal.engine.errors import EngineError
+from sfnlocal.engine.health import probe
+from sfnlocal.engine.settings import EngineSettings
+
+IMAGE = "sfnlocal/localstack:2026.3.0"
+SERVICE = "localstack"
+
+
+def docker_available(timeout: float = 10.0) -> bool:
+    """True when a Docker engine answers and Compose v2 is installed."""
+    if not shutil.which("docker"):
+        return False
+    try:
+        for probe_command in (["docker", "info"], ["docker", "compose", "version"]):
+            subprocess.run(probe_command, capture_output=True, timeout=timeout, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return False
+    return True
+
+
+class ComposeStack:
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+
+    def _compose(self, *args: str, capture: bool = False, timeout: float | None = None):
+        env = {
+            **os.environ,
+            "LOCALSTACK_PORT": str(self.settings.port),
+            "APPROVAL_MODE": self.settings.approval_mode,
+            "DEPLOY_PREFIX": self.settings.prefix,
+        }
+        command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
+        try:
+            return subprocess.run(
+                command,
+                cwd=self.settings.repo_root,
+                env=env,
+                check=True,
+                text=True,
+                capture_output=capture,
+                timeout=timeout,
+            )
+        except FileNotFoundError:
+            raise EngineError(
+                "docker is not installed", fix="install Docker, or use STACK=embedded"
+            ) from None
+        except subprocess.CalledProcessError as error:
+            raise EngineError(
+                f"'docker compose {' '.join(args)}' failed (exit {error.returncode})",
+                fix="see its output above; 'make logs' shows the container's log",
+                details=(error.stderr or "").strip() or None,
+            ) from None
+
+    def image_present(self) -> bool:
+        result = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True)
+        return result.returncode == 0
+
+    def build(self) -> None:
+        script = self.settings.repo_root / "scripts" / "build-image.sh"
+        if subprocess.run(["bash", str(script)], cwd=self.settings.repo_root).returncode:
+            raise EngineError(f"building the image {IMAGE} failed", fix="see the output above")
+
+    def start(self, timeout: float) -> None:
+        if not self.image_present():
+            self.build()
+        self._compose("up", "--detach", "--wait", "--wait-timeout", str(int(timeout)))
+
+    def stop(self) -> bool:
+        if not self.running():
+            return False
+        self._compose("down", "--volumes", "--remove-orphans")
+        return True
+
+    def running(self) -> bool:
+        try:
+            result = self._compose("ps", "--quiet", SERVICE, capture=True, timeout=30)
+        except EngineError:
+            return False
+        return bool(result.stdout.strip())
+
+    def describe(self) -> str:
+        if not self.running():
+            return f"container stack: not running (endpoint {self.settings.endpoint})"
+        state = probe(self.settings.endpoint)
+        health = "ready" if state.ready else f"starting or unhealthy ({state.detail})"
+        return f"container stack: running, {self.settings.endpoint}, {health}"
+
+    def logs(self, follow: bool) -> None:
+        self._compose("logs", *(["--follow"] if follow else []), SERVICE)

@@ -1,0 +1,104 @@
+"""One stack per checkout: embedded or container, chosen at start and remembered."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sfnlocal.engine.compose import ComposeStack, docker_available
+from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.errors import EngineError
+from sfnlocal.engine.health import probe
+from sfnlocal.engine.settings import EngineSettings
+
+
+class StackMode(StrEnum):
+    EMBEDDED = "embedded"
+    CONTAINER = "container"
+
+
+def choose_mode(requested: str) -> tuple[StackMode, str]:
+    """The mode to start in, and why. ``requested`` is auto, embedded or container."""
+    requested = (requested or "auto").lower()
+    if requested == "embedded":
+        return StackMode.EMBEDDED, "STACK=embedded"
+    if requested == "container":
+        if not docker_available():
+            raise EngineError(
+                "STACK=container, but no Docker engine with Compose v2 answers",
+                fix="start Docker ('sudo scripts/install-docker.sh'), or use STACK=embedded",
+            )
+        return StackMode.CONTAINER, "STACK=container"
+    if requested != "auto":
+        raise EngineError(
+            f"unknown STACK={requested!r}", fix="use STACK=auto, STACK=embedded or STACK=container"
+        )
+    if docker_available():
+        return StackMode.CONTAINER, "a Docker engine answers"
+    return StackMode.EMBEDDED, "no Docker engine answers"
+
+
+class Stack:
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+        self.embedded = EmbeddedEngine(self.settings)
+        self.container = ComposeStack(self.settings)
+
+    @property
+    def _mode_file(self):
+        return self.settings.state_dir / "stack-mode"
+
+    def running_mode(self) -> StackMode | None:
+        if self.embedded.pid():
+            return StackMode.EMBEDDED
+        try:
+            recorded = StackMode(self._mode_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        if recorded is StackMode.CONTAINER and self.container.running():
+            return StackMode.CONTAINER
+        return None
+
+    def up(self, mode: StackMode, timeout: float) -> None:
+        current = self.running_mode()
+        if current and current is not mode:
+            raise EngineError(
+                f"the {current} stack is already running",
+                fix=f"'make down' first, or keep using it (STACK={current})",
+            )
+        self.settings.state_dir.mkdir(parents=True, exist_ok=True)
+        self._mode_file.write_text(mode.value)
+        if mode is StackMode.EMBEDDED:
+            self.embedded.start(timeout)
+        else:
+            self.container.start(timeout)
+
+    def down(self) -> StackMode | None:
+        mode = self.running_mode()
+        if mode is StackMode.EMBEDDED:
+            self.embedded.stop()
+        elif mode is StackMode.CONTAINER:
+            self.container.stop()
+        self._mode_file.unlink(missing_ok=True)
+        return mode
+
+    def describe(self) -> str:
+        mode = self.running_mode()
+        if mode is StackMode.CONTAINER:
+            return self.container.describe()
+        if mode is StackMode.EMBEDDED:
+            return self.embedded.status().describe()
+        state = probe(self.settings.endpoint)
+        if state.healthy:
+            return (
+                f"no stack of this checkout is running, but something answers on "
+                f"{self.settings.endpoint} (another checkout's stack?)"
+            )
+        return "no stack is running ('make up' starts one)"
+
+    def require_running(self) -> StackMode:
+        mode = self.running_mode()
+        if mode is None and not probe(self.settings.endpoint).healthy:
+            raise EngineError(
+                f"no stack is running at {self.settings.endpoint}", fix="start one with 'make up'"
+            )
+        return mode or StackMode.EMBEDDED

@@ -1,0 +1,84 @@
+"""Starting, stopping and misusing the embedded engine."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import boto3
+import pytest
+
+from sfnlocal.engine import processes
+from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.errors import EngineError
+from sfnlocal.engine.settings import EngineSettings
+from tests.conftest import free_port
+from tests.integration.engine.conftest import ROLE, zip_source
+
+pytestmark = pytest.mark.integration
+
+
+def fresh_engine(tmp_path) -> EmbeddedEngine:
+    return EmbeddedEngine(EngineSettings(port=free_port(), state_dir_override=tmp_path))
+
+
+def test_stop_leaves_no_engine_or_lambda_process(tmp_path):
+    # GIVEN a started engine with warm Lambda environments
+    engine = fresh_engine(tmp_path)
+    engine.start()
+    pid = engine.pid()
+    lam = boto3.client(
+        "lambda",
+        endpoint_url=engine.settings.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    lam.create_function(
+        FunctionName="warm",
+        Runtime="python3.13",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": zip_source("def handler(e, c):\n    return 1\n")},
+    )
+    lam.get_waiter("function_active_v2").wait(FunctionName="warm")
+    assert json.loads(lam.invoke(FunctionName="warm")["Payload"].read()) == 1
+    tree = processes.descendants(pid)
+    assert tree, "the warm environment should be a child process of the engine"
+    # WHEN it is stopped
+    assert engine.stop() is True
+    # THEN neither the engine nor any process it started is left
+    assert not processes.is_alive(pid)
+    assert [p for p in tree if processes.is_alive(p)] == []
+    assert engine.status().running is False
+
+
+def test_start_on_a_port_in_use_names_the_port_and_the_fix(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        engine = EmbeddedEngine(EngineSettings(port=port, state_dir_override=tmp_path))
+        with pytest.raises(EngineError) as raised:
+            engine.start()
+    assert f"port {port}" in raised.value.problem
+    assert "LOCALSTACK_PORT" in raised.value.fix
+
+
+def test_stop_when_not_running_says_so(tmp_path):
+    assert fresh_engine(tmp_path).stop() is False
+
+
+def test_engine_that_exits_during_start_shows_its_log(tmp_path, monkeypatch):
+    # GIVEN a configuration LocalStack refuses (an unparseable listen address)
+    engine = fresh_engine(tmp_path)
+    monkeypatch.setattr(
+        EngineSettings,
+        "localstack_environment",
+        lambda self: {"GATEWAY_LISTEN": "not-an-address:x", "FILESYSTEM_ROOT": str(tmp_path)},
+    )
+    # WHEN it is started  THEN the error says it exited and shows the log's tail
+    with pytest.raises(EngineError) as raised:
+        engine.start(timeout=60)
+    assert "exited while starting" in raised.value.problem
+    assert "last lines of" in raised.value.details

@@ -1,0 +1,1 @@
+"""Buy Stock: the mocked buy trade of the sample."""

@@ -1,0 +1,1 @@
+"""Check Stock Price: the first state of the sample."""

@@ -1,0 +1,1 @@
+"""Generate Buy/Sell recommendation: the second state of the sample."""

@@ -1,0 +1,1 @@
+"""Sell Stock: the mocked sell trade of the sample."""

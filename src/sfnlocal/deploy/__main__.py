@@ -1,0 +1,85 @@
+"""``python -m sfnlocal.deploy``: deploy the sample to an endpoint (LocalStack)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .aws import default_endpoint, default_region
+from .deployer import deploy, prepare
+from .documents import find_repo_root
+from .errors import DeployError, DocumentError
+
+EXIT_DEPLOY_FAILED = 1
+EXIT_INVALID_DOCUMENTS = 2
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m sfnlocal.deploy",
+        description="Create or update the sample's resources from its documents (idempotent).",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        default=default_endpoint(),
+        help="AWS endpoint (default: $AWS_ENDPOINT_URL, else %(default)s)",
+    )
+    parser.add_argument("--prefix", default="sfnlocal", help="resource name prefix (%(default)s)")
+    parser.add_argument(
+        "--region", default=default_region(), help="default: $AWS_DEFAULT_REGION, else us-east-1"
+    )
+    parser.add_argument(
+        "--outputs", type=Path, help="write the outputs (names, ARNs) to this JSON file"
+    )
+    parser.add_argument(
+        "--repo-root",
+        type=Path,
+        help="the folder with lambdas/, statemachine/ and iam/ (default: found from here upwards)",
+    )
+    parser.add_argument(
+        "--wait-timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for each function to become Active (%(default)s)",
+    )
+    parser.add_argument(
+        "--validate-only",
+        action="store_true",
+        help="only validate the documents and build the packages; touch nothing",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        repo_root = args.repo_root or find_repo_root()
+        if args.validate_only:
+            plan = prepare(repo_root, args.prefix)
+            print(
+                f"documents valid: {len(plan.documents.functions)} functions, "
+                f"{len(plan.documents.state_machine_policies)} state machine policies"
+            )
+            return 0
+        deploy(
+            args.endpoint_url,
+            args.prefix,
+            repo_root=repo_root,
+            region=args.region,
+            outputs_path=args.outputs,
+            wait_timeout=args.wait_timeout,
+        )
+    except DocumentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID_DOCUMENTS
+    except (DeployError, ClientError, BotoCoreError) as exc:
+        print(f"error: deploy failed: {exc}", file=sys.stderr)
+        return EXIT_DEPLOY_FAILED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

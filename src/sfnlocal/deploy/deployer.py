@@ -1,0 +1,290 @@
+"""Deploy the sample: roles, functions, queues, topic and state machine, idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from .aws import Clients, default_region, make_session
+from .documents import Documents, FunctionSpec, find_repo_root, load_documents
+from .errors import DeployError, DocumentError, Problem
+from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
+from .messaging import ensure_queue, ensure_topic, redrive_policy
+from .names import Arns, Names
+from .outputs import write_outputs
+from .packaging import build_package
+from .progress import Printer, Progress
+from .roles import ensure_role
+from .state_machine import ensure_state_machine
+
+APPROVAL_QUEUE = "approval"
+"""The key by which function.json's ``event_source.queue`` names the approval queue."""
+QUEUE_KEYS = frozenset({APPROVAL_QUEUE})
+MAX_RECEIVE_COUNT = 3
+"""Receives of an approval message before it moves to the dead-letter queue."""
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+VISIBILITY_TIMEOUT_FACTOR = 6
+"""AWS's advice: a queue's visibility timeout >= 6 x its consumer's timeout (+ batching window)."""
+MIN_VISIBILITY_TIMEOUT = 30
+
+GLOBAL_PLACEHOLDERS = frozenset(
+    {
+        "Partition",
+        "Region",
+        "AccountId",
+        "Prefix",
+        "StateMachineArn",
+        "RequestHumanApprovalQueueArn",
+        "RequestHumanApprovalQueueUrl",
+        "RequestHumanApprovalDeadLetterQueueArn",
+        "ReportResultTopicArn",
+    }
+)
+"""Placeholders resolved in every document (besides each function's ``asl_placeholder``)."""
+FUNCTION_PLACEHOLDERS = frozenset({"FunctionName", "FunctionArn"})
+"""Placeholders also resolved in a function role's policies: that function's name and ARN."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Validated inputs of a deploy: nothing in it has touched the stack."""
+
+    documents: Documents
+    names: Names
+    packages: dict[str, bytes]
+    """Function logical name -> its deployment package."""
+
+    def placeholder_names(self) -> set[str]:
+        return set(GLOBAL_PLACEHOLDERS) | {
+            spec.asl_placeholder for spec in self.documents.functions if spec.asl_placeholder
+        }
+
+
+def prepare(repo_root: Path, prefix: str) -> Plan:
+    """Load and validate every document, and build every package, without any network call.
+
+    Raises:
+        DocumentError: listing every problem in the documents.
+        DeployError: the prefix is invalid.
+    """
+    try:
+        names = Names(prefix)
+    except ValueError as exc:
+        raise DeployError(str(exc)) from None
+    documents = load_documents(repo_root, known_queues=QUEUE_KEYS)
+    reserved = GLOBAL_PLACEHOLDERS | FUNCTION_PLACEHOLDERS
+    clashes = [
+        Problem(
+            spec.spec_path, f"asl_placeholder {spec.asl_placeholder!r} is a reserved placeholder"
+        )
+        for spec in documents.functions
+        if spec.asl_placeholder in reserved
+    ]
+    if clashes:
+        raise DocumentError(clashes)
+    plan = Plan(documents, names, {})
+    documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
+    for spec in documents.functions:
+        plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
+    return plan
+
+
+def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
+    needed = [
+        VISIBILITY_TIMEOUT_FACTOR * spec.timeout
+        + (spec.event_source.maximum_batching_window_seconds if spec.event_source else 0)
+        for spec in consumers
+    ]
+    return max([MIN_VISIBILITY_TIMEOUT, *needed])
+
+
+def deploy(
+    endpoint_url: str,
+    prefix: str = "sfnlocal",
+    *,
+    repo_root: Path | None = None,
+    region: str | None = None,
+    outputs_path: Path | None = None,
+    session: boto3.Session | None = None,
+    printer: Printer = print,
+    wait_timeout: float = 300.0,
+) -> dict[str, Any]:
+    """Create or update every resource of the sample; return (and optionally write) the outputs.
+
+    Every document is validated and every package built before the first call
+    that changes anything. Running it again changes only what differs.
+
+    Args:
+        endpoint_url: the AWS endpoint (LocalStack's gateway).
+        prefix: prepended to every resource name (``{prefix}-CheckStockPrice``...).
+        repo_root: the repository holding ``lambdas/``, ``statemachine/`` and ``iam/``
+            (default: found from the current directory upwards).
+        region: defaults to ``AWS_DEFAULT_REGION``, else us-east-1.
+        outputs_path: where to write the outputs as JSON, if anywhere.
+        session: a boto3 session to use (default: the environment's credentials,
+            else dummy ``test``/``test``).
+        printer: receives one progress line per resource.
+        wait_timeout: seconds to wait for a function to become Active/updated.
+
+    Raises:
+        DocumentError: the documents are invalid (nothing was deployed).
+        DeployError: a resource could not be deployed.
+    """
+    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
+    documents, names = plan.documents, plan.names
+    region = region or (session.region_name if session else None) or default_region()
+    session = session or make_session(region)
+    clients = Clients(session, endpoint_url, region)
+    progress = Progress(printer)
+
+    identity = clients.sts.get_caller_identity()
+    account_id = identity["Account"]
+    partition = identity["Arn"].split(":")[1]
+    arns = Arns(partition, region, account_id)
+    progress.info(f"deploying prefix {prefix!r} to {endpoint_url} ({region}, account {account_id})")
+
+    function_names = {spec.name: names.function(spec.name) for spec in documents.functions}
+    values: dict[str, str] = {
+        "Partition": partition,
+        "Region": region,
+        "AccountId": account_id,
+        "Prefix": prefix,
+        "StateMachineArn": arns.state_machine(names.state_machine),
+        **{
+            spec.asl_placeholder: arns.function(function_names[spec.name])
+            for spec in documents.functions
+            if spec.asl_placeholder
+        },
+    }
+
+    # Messaging first: the policies name the queue and the topic.
+    values["ReportResultTopicArn"] = ensure_topic(clients.sns, names.report_topic, progress)
+    dlq = ensure_queue(
+        clients.sqs,
+        names.approval_dlq,
+        {"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)},
+        progress,
+    )
+    consumers = [
+        spec
+        for spec in documents.functions
+        if spec.event_source and spec.event_source.queue == APPROVAL_QUEUE
+    ]
+    queue = ensure_queue(
+        clients.sqs,
+        names.approval_queue,
+        {
+            "VisibilityTimeout": str(_visibility_timeout(consumers)),
+            "RedrivePolicy": redrive_policy(dlq.arn, MAX_RECEIVE_COUNT),
+        },
+        progress,
+    )
+    values["RequestHumanApprovalQueueArn"] = queue.arn
+    values["RequestHumanApprovalQueueUrl"] = queue.url
+    values["RequestHumanApprovalDeadLetterQueueArn"] = dlq.arn
+    queue_arns = {APPROVAL_QUEUE: queue.arn}
+
+    # Roles.
+    state_machine_role = ensure_role(
+        clients.iam,
+        names.state_machine_role,
+        documents.states_trust.render(values),
+        {Path(doc.path).stem: doc.render(values) for doc in documents.state_machine_policies},
+        progress,
+        description=f"{names.state_machine}: invoke the functions, send to the queue, publish",
+    )
+    function_roles: dict[str, str] = {}
+    for spec in documents.functions:
+        function_values = {
+            **values,
+            "FunctionName": function_names[spec.name],
+            "FunctionArn": arns.function(function_names[spec.name]),
+        }
+        function_roles[spec.name] = ensure_role(
+            clients.iam,
+            names.function_role(spec.name),
+            documents.lambda_trust.render(function_values),
+            {
+                Path(doc.path).stem: doc.render(function_values)
+                for doc in documents.function_documents(spec)
+            },
+            progress,
+            description=f"execution role of {function_names[spec.name]}",
+        )
+
+    # Functions, then the queue triggers.
+    function_arns: dict[str, str] = {}
+    for spec in documents.functions:
+        config = FunctionConfig(
+            name=function_names[spec.name],
+            role_arn=function_roles[spec.name],
+            handler=spec.handler,
+            runtime=spec.runtime,
+            timeout=spec.timeout,
+            memory_size=spec.memory_size,
+            description=spec.description,
+            environment=spec.environment,
+        )
+        function_arns[spec.name] = ensure_function(
+            clients.lambda_, config, plan.packages[spec.name], progress, wait_timeout=wait_timeout
+        )
+        if spec.asl_placeholder:
+            values[spec.asl_placeholder] = function_arns[spec.name]
+    mappings: dict[str, str] = {}
+    for spec in consumers:
+        source = spec.event_source
+        assert source is not None
+        mappings[spec.name] = ensure_queue_trigger(
+            clients.lambda_,
+            QueueTrigger(
+                function_name=function_names[spec.name],
+                queue_arn=queue_arns[source.queue],
+                batch_size=source.batch_size,
+                maximum_batching_window_seconds=source.maximum_batching_window_seconds,
+                report_batch_item_failures=source.report_batch_item_failures,
+            ),
+            progress,
+        )
+
+    # The state machine, last: it refers to everything else.
+    state_machine_arn = ensure_state_machine(
+        clients.sfn,
+        names.state_machine,
+        documents.state_machine.render(values),
+        state_machine_role,
+        progress,
+    )
+
+    outputs: dict[str, Any] = {
+        "endpoint": endpoint_url,
+        "region": region,
+        "account_id": account_id,
+        "prefix": prefix,
+        "state_machine_name": names.state_machine,
+        "state_machine_arn": state_machine_arn,
+        "queue_name": queue.name,
+        "queue_url": queue.url,
+        "queue_arn": queue.arn,
+        "dlq_name": dlq.name,
+        "dlq_url": dlq.url,
+        "dlq_arn": dlq.arn,
+        "topic_name": names.report_topic,
+        "topic_arn": values["ReportResultTopicArn"],
+        "functions": {
+            spec.name: {
+                "name": function_names[spec.name],
+                "arn": function_arns[spec.name],
+                "role_arn": function_roles[spec.name],
+            }
+            for spec in documents.functions
+        },
+        "roles": {"StateMachine": state_machine_role, **function_roles},
+        "event_source_mappings": mappings,
+    }
+    if outputs_path is not None:
+        write_outputs(Path(outputs_path), outputs)
+        progress.info(f"outputs written to {outputs_path}")
+    return outputs

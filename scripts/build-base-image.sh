@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Build a Debian trixie + Python 3.13 base image without any image registry:
+# debootstrap a minimal root file system from the Debian mirror the machine's
+# apt sources already use, then `docker import` it.
+#
+#   scripts/build-base-image.sh            # skips if the image exists
+#   FORCE=1 scripts/build-base-image.sh    # rebuild
+#
+# Use it where `python:3.13-slim` cannot be pulled; scripts/build-image.sh
+# calls it when needed. Needs root (debootstrap) and a running Docker engine
+# (scripts/install-docker.sh).
+#
+# Environment:
+#   BASE_IMAGE_NAME  image to create (default: sfnlocal/python-base:trixie)
+#   SUITE            Debian suite (default: trixie, whose python3 is 3.13)
+#   DEBIAN_MIRROR    Debian mirror URI (default: read from the apt sources)
+#   FORCE=1          rebuild even if the image exists
+set -euo pipefail
+
+BASE_IMAGE_NAME=${BASE_IMAGE_NAME:-sfnlocal/python-base:trixie}
+SUITE=${SUITE:-trixie}
+FORCE=${FORCE:-0}
+INCLUDE=python3,python3-venv,ca-certificates
+
+log() { printf '[build-base-image] %s\n' "$*"; }
+die() { printf '[build-base-image] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# The first non-security Debian mirror URI in the machine's apt sources
+# (deb822 *.sources files and one-line sources.list files).
+debian_mirror() {
+    if [ -n "${DEBIAN_MIRROR:-}" ]; then
+        printf '%s\n' "$DEBIAN_MIRROR"
+        return
+    fi
+    local files=() f
+    for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] && files+=("$f")
+    done
+    [ "${#files[@]}" -gt 0 ] || return 1
+    awk '
+        function pick(uri, suites) {
+            if (!found && uri != "" && uri !~ /security/ && suites !~ /-security/) { print uri; found = 1; exit }
+        }
+        # deb822 stanza (*.sources): ends at a blank line or at the end of its file
+        function flush() {
+            if (types ~ /(^| )deb( |$)/ && enabled != "no") pick(uri, suites)
+            uri = ""; suites = ""; types = ""; enabled = ""
+        }
+        FNR == 1 { flush() }
+        FILENAME ~ /\.sources$/ {
+            if ($0 ~ /^[ \t]*$/) { flush(); next }
+            key = tolower($1); $1 = ""; sub(/^ +/, "")
+            if (key == "uris:") { split($0, u, " "); uri = u[1] }
+            else if (key == "suites:") suites = $0
+            else if (key == "types:") types = $0
+            else if (key == "enabled:") enabled = tolower($0)
+            next
+        }
+        # one-line format: deb [options] uri suite components...
+        $1 == "deb" {
+            i = 2
+            if ($i ~ /^\[/) { while ($i !~ /\]$/ && i < NF) i++; i++ }
+            pick($i, $(i + 1))
+        }
+        END { flush() }
+    ' "${files[@]}" | head -n 1 | sed 's:/*$::'
+}
+
+command -v docker >/dev/null || die "docker CLI not found (run scripts/install-docker.sh)"
+docker info >/dev/null 2>&1 || die "the Docker engine does not answer (run scripts/install-docker.sh)"
+
+if [ "$FORCE" != 1 ] && docker image inspect "$BASE_IMAGE_NAME" >/dev/null 2>&1; then
+    log "$BASE_IMAGE_NAME exists; skipping (FORCE=1 rebuilds)"
+    exit 0
+fi
+
+[ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+if ! command -v debootstrap >/dev/null; then
+    log "installing debootstrap"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+fi
+
+mirror=$(debian_mirror) || true
+[ -n "$mirror" ] || die "no Debian mirror found in the apt sources; set DEBIAN_MIRROR"
+
+rootfs=$(mktemp -d "${TMPDIR:-/var/tmp}/sfnlocal-rootfs.XXXXXX")
+cleanup() { rm -rf --one-file-system "$rootfs"; }
+trap cleanup EXIT
+
+start=$SECONDS
+log "debootstrap $SUITE ($INCLUDE) from $mirror into $rootfs"
+debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$rootfs" "$mirror" \
+    >"$rootfs.log" 2>&1 || {
+    tail -n 30 "$rootfs.log" >&2
+    rm -f "$rootfs.log"
+    die "debootstrap failed"
+}
+rm -f "$rootfs.log"
+log "debootstrap done in $((SECONDS - start))s"
+
+# Trim what an image doesn't need: downloaded .debs, apt lists, docs (but the
+# copyright files), man pages, logs.
+find "$rootfs/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
+    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+    "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* "$rootfs"/tmp/* "$rootfs"/root/.cache
+# The build's resolver, hostname and machine id must not be baked in.
+: >"$rootfs/etc/resolv.conf"
+: >"$rootfs/etc/hostname"
+: >"$rootfs/etc/machine-id"
+
+python_version=$(chroot "$rootfs" python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+log "importing as $BASE_IMAGE_NAME (Python $python_version)"
+tar --numeric-owner -C "$rootfs" -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV LANG=C.UTF-8' \
+    --change 'CMD ["python3"]' \
+    --message "debootstrap --variant=minbase --include=$INCLUDE $SUITE" \
+    - "$BASE_IMAGE_NAME" >/dev/null
+
+size=$(docker image inspect --format '{{.Size}}' "$BASE_IMAGE_NAME")
+log "built $BASE_IMAGE_NAME: Python $python_version, $((size / 1000000)) MB, in $((SECONDS - start))s"

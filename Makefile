@@ -47,6 +47,10 @@ deploy: ## Deploy again to the running stack (after changing lambdas/, statemach
 test: envs ## Run every test: unit, engine, end to end (TEST_STACK=auto|running|embedded|container)
 	@$(PYTEST) tests
 
+.PHONY: test-e2e
+test-e2e: envs ## Run the end-to-end executions only (on TEST_STACK)
+	@$(PYTEST) tests/integration/e2e
+
 .PHONY: test-unit
 test-unit: envs ## Run the unit tests only (no stack needed)
 	@$(PYTEST) tests/unit

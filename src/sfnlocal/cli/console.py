@@ -8,6 +8,7 @@ from collections.abc import Callable
 import typer
 from rich.console import Console
 
+from sfnlocal.deploy.errors import DeployError, DocumentError
 from sfnlocal.engine.errors import EngineError
 
 console = Console(highlight=False)
@@ -22,7 +23,7 @@ def fail(message: str, fix: str | None = None, code: int = 1) -> None:
 
 
 def user_errors[**P, R](command: Callable[P, R]) -> Callable[P, R]:
-    """Turns an EngineError into a one-line message, its fix and a non-zero exit."""
+    """Turns the errors a user can act on into a message, its fix and a non-zero exit."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -33,5 +34,11 @@ def user_errors[**P, R](command: Callable[P, R]) -> Callable[P, R]:
                 errors.print(error.details, markup=False)
             fail(error.problem, error.fix)
             raise  # unreachable: fail() raises
+        except DocumentError as error:
+            fail(str(error), "correct the document(s) named above, then 'make deploy'", code=2)
+            raise
+        except DeployError as error:
+            fail(str(error), "see 'make logs'; 'make deploy' retries")
+            raise
 
     return wrapper

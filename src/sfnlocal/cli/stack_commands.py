@@ -9,6 +9,8 @@ import time
 import typer
 
 from sfnlocal.cli.console import console, fail, user_errors
+from sfnlocal.deploy.errors import DeployError
+from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
@@ -33,9 +35,10 @@ def up(
 
 
 def _print_usage(settings: EngineSettings) -> None:
-    from sfnlocal.deploy.outputs import discover_outputs
-
-    outputs = discover_outputs(settings.endpoint, settings.prefix)
+    try:
+        outputs = discover_outputs(settings.endpoint, settings.prefix)
+    except DeployError as error:
+        fail(str(error), "read the deploy's output in 'make logs', fix it, then 'make deploy'")
     arn = outputs.get("state_machine_arn", "(not deployed: see 'make logs')")
     console.print(f"State machine: {arn}")
     console.print(f"Approval mode: {settings.approval_mode}")

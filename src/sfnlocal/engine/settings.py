@@ -67,6 +67,9 @@ class EngineSettings:
     def localstack_environment(self) -> dict[str, str]:
         """LocalStack's configuration for the embedded engine."""
         return {
+            # Host mode even where /.dockerenv exists (LocalStack would otherwise take
+            # its directories, init hooks included, from the container layout).
+            "OVERRIDE_IN_DOCKER": "0",
             "GATEWAY_LISTEN": f"{LOCALHOST}:{self.port}",
             "LOCALSTACK_HOST": f"{LOCALHOST}:{self.port}",
             "SERVICES": SERVICES,

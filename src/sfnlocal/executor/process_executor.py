@@ -264,8 +264,10 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
 
     @classmethod
     def cleanup_version(cls, function_version: FunctionVersion) -> None:
-        if function_version.config.code:
-            function_version.config.code.destroy_cached()
+        # Nothing to undo: a configuration update makes a new version that shares
+        # the old one's unzipped code, so deleting it here would break the new one
+        # (LocalStack's Docker executor keeps the code too).
+        pass
 
 
 def _peak_memory_mb(pid: int) -> int:

@@ -1,0 +1,122 @@
+"""The stack the end-to-end tests run against, chosen by TEST_STACK:
+
+- ``running``: the stack `make up` started (LOCALSTACK_PORT, default 4566);
+- ``embedded``: an embedded engine the session starts on a free port, then stops;
+- ``container``: the repo's docker-compose.yml, started and removed by testcontainers;
+- ``auto`` (default): ``running`` if this checkout's stack is up, else ``container``
+  when a Docker engine answers, else ``embedded``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+from sfnlocal.deploy.outputs import discover_outputs
+from sfnlocal.engine.compose import docker_available
+from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.health import wait_until_ready
+from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.stack import Stack
+from tests.conftest import REPO_ROOT, free_port
+from tests.integration.e2e.workflow import ReportCollector, Workflow
+
+READY_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class StackUnderTest:
+    kind: str
+    endpoint: str
+    outputs: dict
+
+    def client(self, service: str):
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=self.outputs.get("region", "us-east-1"),
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+
+def chosen_stack_kind() -> str:
+    requested = os.environ.get("TEST_STACK", "auto").lower()
+    if requested != "auto":
+        return requested
+    if Stack().running_mode() is not None:
+        return "running"
+    return "container" if docker_available() else "embedded"
+
+
+def _running() -> Iterator[str]:
+    settings = EngineSettings()
+    wait_until_ready(settings.endpoint, 30)
+    yield settings.endpoint
+
+
+def _embedded(state_dir: Path) -> Iterator[str]:
+    engine = EmbeddedEngine(EngineSettings(port=free_port(), state_dir_override=state_dir))
+    engine.start(READY_TIMEOUT)
+    try:
+        yield engine.settings.endpoint
+    finally:
+        engine.stop()
+
+
+def _container(state_dir: Path) -> Iterator[str]:
+    from testcontainers.compose import DockerCompose
+
+    from sfnlocal.engine.compose import ComposeStack
+
+    if not docker_available():
+        pytest.skip("TEST_STACK=container needs a Docker engine with Compose v2; none answers")
+    if not ComposeStack().image_present():
+        ComposeStack().build()
+    port = free_port()
+    env_file = state_dir / "compose.env"
+    env_file.write_text(
+        f"COMPOSE_PROJECT_NAME=sfnlocal-test-{uuid.uuid4().hex[:8]}\nLOCALSTACK_PORT={port}\n"
+    )
+    compose = DockerCompose(
+        context=REPO_ROOT, compose_file_name="docker-compose.yml", env_file=str(env_file)
+    )
+    with compose:
+        endpoint = f"http://127.0.0.1:{port}"
+        wait_until_ready(endpoint, 60)
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
+    kind = chosen_stack_kind()
+    state_dir = tmp_path_factory.mktemp("stack")
+    starters = {
+        "running": _running,
+        "embedded": lambda: _embedded(state_dir),
+        "container": lambda: _container(state_dir),
+    }
+    if kind not in starters:
+        raise pytest.UsageError(f"TEST_STACK={kind!r}: use auto, running, embedded or container")
+    prefix = EngineSettings().prefix
+    for endpoint in starters[kind]():
+        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix))
+
+
+@pytest.fixture(scope="session")
+def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
+    """Every SNS report, through an SQS queue the tests subscribe to the topic."""
+    collector = ReportCollector.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
+    yield collector
+    collector.close()
+
+
+@pytest.fixture(scope="session")
+def workflow(stack: StackUnderTest) -> Workflow:
+    return Workflow(stack.client("stepfunctions"), stack.outputs["state_machine_arn"])

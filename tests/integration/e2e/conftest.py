@@ -77,8 +77,7 @@ def _container(state_dir: Path) -> Iterator[str]:
 
     if not docker_available():
         pytest.skip("TEST_STACK=container needs a Docker engine with Compose v2; none answers")
-    if not ComposeStack().image_present():
-        ComposeStack().build()
+    ComposeStack().build()  # the image of this checkout (cached when unchanged)
     port = free_port()
     env_file = state_dir / "compose.env"
     env_file.write_text(

@@ -7,18 +7,20 @@ from collections.abc import Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sfnlocal.deploy.errors import DeployError, DocumentError
 from sfnlocal.engine.errors import EngineError
+from sfnlocal.workflow.connection import WorkflowError
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
 
 def fail(message: str, fix: str | None = None, code: int = 1) -> None:
-    errors.print(f"[bold red]error:[/] {message}")
+    errors.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     if fix:
-        errors.print(f"[bold]fix:[/] {fix}")
+        errors.print(f"[bold]fix:[/] {escape(fix)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -34,6 +36,9 @@ def user_errors[**P, R](command: Callable[P, R]) -> Callable[P, R]:
                 errors.print(error.details, markup=False)
             fail(error.problem, error.fix)
             raise  # unreachable: fail() raises
+        except WorkflowError as error:
+            fail(error.problem, error.fix)
+            raise
         except DocumentError as error:
             fail(str(error), "correct the document(s) named above, then 'make deploy'", code=2)
             raise

@@ -2,7 +2,7 @@
 
 import typer
 
-from sfnlocal.cli import stack_commands
+from sfnlocal.cli import approval_commands, stack_commands, workflow_commands
 
 app = typer.Typer(
     help="Run, follow and test the Step Functions stock-trading sample on a local stack.",
@@ -17,6 +17,12 @@ for command in (
     stack_commands.deploy,
 ):
     app.command()(command)
+app.command()(workflow_commands.run)
+app.command("executions")(workflow_commands.executions_)
+app.command()(workflow_commands.history)
+app.command()(workflow_commands.graph)
+app.command()(workflow_commands.results)
+app.add_typer(approval_commands.app, name="approvals")
 
 if __name__ == "__main__":
     app()

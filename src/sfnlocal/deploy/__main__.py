@@ -46,6 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds to wait for each function to become Active (%(default)s)",
     )
     parser.add_argument(
+        "--approval-mode",
+        choices=["auto", "manual"],
+        help="auto: the approver Lambda answers; manual: a person does "
+        "(default: $APPROVAL_MODE, else auto)",
+    )
+    parser.add_argument(
         "--validate-only",
         action="store_true",
         help="only validate the documents and build the packages; touch nothing",
@@ -71,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             region=args.region,
             outputs_path=args.outputs,
             wait_timeout=args.wait_timeout,
+            approval_mode=args.approval_mode,
         )
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)

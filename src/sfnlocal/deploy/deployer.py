@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,15 @@ def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
     return max([MIN_VISIBILITY_TIMEOUT, *needed])
 
 
+APPROVAL_MODES = ("auto", "manual")
+
+
+def check_approval_mode(mode: str) -> str:
+    if mode not in APPROVAL_MODES:
+        raise DeployError(f"APPROVAL_MODE must be 'auto' or 'manual', got {mode!r}")
+    return mode
+
+
 def deploy(
     endpoint_url: str,
     prefix: str = "sfnlocal",
@@ -111,6 +121,7 @@ def deploy(
     session: boto3.Session | None = None,
     printer: Printer = print,
     wait_timeout: float = 300.0,
+    approval_mode: str | None = None,
 ) -> dict[str, Any]:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
@@ -128,11 +139,15 @@ def deploy(
             else dummy ``test``/``test``).
         printer: receives one progress line per resource.
         wait_timeout: seconds to wait for a function to become Active/updated.
+        approval_mode: ``auto`` (the approver answers every approval request) or
+            ``manual`` (its queue trigger is disabled: a person answers); default
+            ``APPROVAL_MODE``, else auto.
 
     Raises:
         DocumentError: the documents are invalid (nothing was deployed).
         DeployError: a resource could not be deployed.
     """
+    approval_mode = check_approval_mode(approval_mode or os.environ.get("APPROVAL_MODE") or "auto")
     plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
@@ -245,6 +260,7 @@ def deploy(
                 batch_size=source.batch_size,
                 maximum_batching_window_seconds=source.maximum_batching_window_seconds,
                 report_batch_item_failures=source.report_batch_item_failures,
+                enabled=approval_mode == "auto",
             ),
             progress,
         )
@@ -283,6 +299,7 @@ def deploy(
         },
         "roles": {"StateMachine": state_machine_role, **function_roles},
         "event_source_mappings": mappings,
+        "approval_mode": approval_mode,
     }
     if outputs_path is not None:
         write_outputs(Path(outputs_path), outputs)

@@ -139,6 +139,8 @@ class QueueTrigger:
     batch_size: int
     maximum_batching_window_seconds: int
     report_batch_item_failures: bool
+    # False leaves the queue's messages for a person (APPROVAL_MODE=manual).
+    enabled: bool = True
 
     @property
     def response_types(self) -> list[str]:
@@ -155,6 +157,18 @@ class QueueTrigger:
 _ENABLED_OR_ON_THE_WAY = {"Enabled", "Enabling", "Creating", "Updating"}
 
 
+def wait_for_trigger_state(
+    lambda_client: Any, uuid: str, enabled: bool, label: str, timeout: float = 60.0
+) -> None:
+    wanted = "Enabled" if enabled else "Disabled"
+
+    def reached() -> tuple[bool, str]:
+        state = lambda_client.get_event_source_mapping(UUID=uuid).get("State", "?")
+        return state == wanted, state
+
+    wait_for(reached, what=f"event source mapping {label} to be {wanted}", timeout=timeout)
+
+
 def ensure_queue_trigger(
     lambda_client: Any, trigger: QueueTrigger, progress: Progress, *, wait_timeout: float = 60.0
 ) -> str:
@@ -169,7 +183,7 @@ def ensure_queue_trigger(
         uuid = lambda_client.create_event_source_mapping(
             EventSourceArn=trigger.queue_arn,
             FunctionName=trigger.function_name,
-            Enabled=True,
+            Enabled=trigger.enabled,
             **trigger.settings(),
         )["UUID"]
         change, detail = Change.CREATED, ""
@@ -182,17 +196,14 @@ def ensure_queue_trigger(
             for key, value in wanted.items()
             if (current.get(key) or ([] if key == "FunctionResponseTypes" else 0)) != value
         ]
-        disabled = current.get("State") not in _ENABLED_OR_ON_THE_WAY
-        if stale or disabled:
-            lambda_client.update_event_source_mapping(UUID=uuid, Enabled=True, **wanted)
-            change, detail = Change.UPDATED, ", ".join(stale + (["Enabled"] if disabled else []))
+        switch = (current.get("State") in _ENABLED_OR_ON_THE_WAY) != trigger.enabled
+        if stale or switch:
+            lambda_client.update_event_source_mapping(UUID=uuid, Enabled=trigger.enabled, **wanted)
+            state = "Enabled" if trigger.enabled else "Disabled"
+            change, detail = Change.UPDATED, ", ".join(stale + ([state] if switch else []))
         else:
             change, detail = Change.UNCHANGED, ""
 
-    def enabled() -> tuple[bool, str]:
-        state = lambda_client.get_event_source_mapping(UUID=uuid).get("State", "?")
-        return state == "Enabled", state
-
-    wait_for(enabled, what=f"event source mapping {label} to be Enabled", timeout=wait_timeout)
+    wait_for_trigger_state(lambda_client, uuid, trigger.enabled, label, wait_timeout)
     progress(change, "event source mapping", label, detail)
     return uuid

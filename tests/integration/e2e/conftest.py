@@ -35,6 +35,8 @@ class StackUnderTest:
     kind: str
     endpoint: str
     outputs: dict
+    # What a command needs in its environment to find this stack.
+    env: dict[str, str]
 
     def client(self, service: str):
         return boto3.client(
@@ -55,22 +57,26 @@ def chosen_stack_kind() -> str:
     return "container" if docker_available() else "embedded"
 
 
-def _running() -> Iterator[str]:
+def _env(settings: EngineSettings) -> dict[str, str]:
+    return {"LOCALSTACK_PORT": str(settings.port), "SFNLOCAL_STATE_DIR": str(settings.state_dir)}
+
+
+def _running() -> Iterator[tuple[str, dict]]:
     settings = EngineSettings()
     wait_until_ready(settings.endpoint, 30)
-    yield settings.endpoint
+    yield settings.endpoint, _env(settings)
 
 
-def _embedded(state_dir: Path) -> Iterator[str]:
+def _embedded(state_dir: Path) -> Iterator[tuple[str, dict]]:
     engine = EmbeddedEngine(EngineSettings(port=free_port(), state_dir_override=state_dir))
     engine.start(READY_TIMEOUT)
     try:
-        yield engine.settings.endpoint
+        yield engine.settings.endpoint, _env(engine.settings)
     finally:
         engine.stop()
 
 
-def _container(state_dir: Path) -> Iterator[str]:
+def _container(state_dir: Path) -> Iterator[tuple[str, dict]]:
     from testcontainers.compose import DockerCompose
 
     from sfnlocal.engine.compose import ComposeStack
@@ -89,7 +95,7 @@ def _container(state_dir: Path) -> Iterator[str]:
     with compose:
         endpoint = f"http://127.0.0.1:{port}"
         wait_until_ready(endpoint, 60)
-        yield endpoint
+        yield endpoint, {"LOCALSTACK_PORT": str(port), "SFNLOCAL_STATE_DIR": str(state_dir)}
 
 
 @pytest.fixture(scope="session")
@@ -104,8 +110,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
     if kind not in starters:
         raise pytest.UsageError(f"TEST_STACK={kind!r}: use auto, running, embedded or container")
     prefix = EngineSettings().prefix
-    for endpoint in starters[kind]():
-        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix))
+    for endpoint, env in starters[kind]():
+        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix), env)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,63 @@
+"""A connection to the running stack and its deployed sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import boto3
+
+from sfnlocal.deploy.outputs import discover_outputs
+from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.stack import Stack
+
+
+class WorkflowError(Exception):
+    """Something the user asked for cannot be done; says what to do instead."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem, self.fix = problem, fix
+
+
+@dataclass
+class Connection:
+    settings: EngineSettings
+    outputs: dict[str, Any]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.settings.endpoint,
+            region_name=self.outputs["region"],
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    @cached_property
+    def sfn(self) -> Any:
+        return self.client("stepfunctions")
+
+    @cached_property
+    def sqs(self) -> Any:
+        return self.client("sqs")
+
+    @cached_property
+    def sns(self) -> Any:
+        return self.client("sns")
+
+    @cached_property
+    def lambda_(self) -> Any:
+        return self.client("lambda")
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self.outputs["state_machine_arn"]
+
+
+def connect(settings: EngineSettings | None = None) -> Connection:
+    """Raises EngineError when no stack runs, DeployError when the sample is not deployed."""
+    settings = settings or EngineSettings()
+    Stack(settings).require_running()
+    return Connection(settings, discover_outputs(settings.endpoint, settings.prefix))

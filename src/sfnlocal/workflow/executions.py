@@ -1,0 +1,115 @@
+"""Starting executions, following them live, and summing them up."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sfnlocal.workflow.connection import Connection, WorkflowError
+
+END_EVENTS = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
+TRADE_STATES = {"Buy Stock": "buy", "Sell Stock": "sell"}
+
+
+def execution_arn(conn: Connection, execution_id: str) -> str:
+    """The ARN of an execution given by ARN or by name; WorkflowError if unknown."""
+    if execution_id.startswith("arn:"):
+        arn = execution_id
+    else:
+        arn = conn.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{execution_id}"
+    try:
+        conn.sfn.describe_execution(executionArn=arn)
+    except conn.sfn.exceptions.ExecutionDoesNotExist:
+        raise WorkflowError(
+            f"no execution {execution_id!r} on {conn.state_machine_arn}",
+            "'sfnlocal executions' lists the recent ones (use the NAME or ARN column)",
+        ) from None
+    return arn
+
+
+def start(conn: Connection, execution_input: dict[str, Any]) -> str:
+    response = conn.sfn.start_execution(
+        stateMachineArn=conn.state_machine_arn,
+        name=f"run-{uuid.uuid4().hex[:12]}",
+        input=json.dumps(execution_input),
+    )
+    return response["executionArn"]
+
+
+def history(conn: Connection, arn: str) -> list[dict[str, Any]]:
+    pages = conn.sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
+    return [event for page in pages for event in page["events"]]
+
+
+def follow(
+    conn: Connection, arn: str, poll_seconds: float = 0.1, timeout: float | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yields the execution's history events as they happen, until it ends."""
+    seen = 0
+    deadline = time.monotonic() + timeout if timeout else None
+    while True:
+        events = history(conn, arn)
+        yield from events[seen:]
+        seen = len(events)
+        if any(event["type"] in END_EVENTS for event in events):
+            return
+        if deadline and time.monotonic() > deadline:
+            raise WorkflowError(
+                f"execution {arn} still running after {timeout:.0f} s",
+                "it may be waiting for an approval: 'sfnlocal approvals list'",
+            )
+        time.sleep(poll_seconds)
+
+
+def state_outputs(events: list[dict[str, Any]]) -> dict[str, Any]:
+    outputs = {}
+    for event in events:
+        if details := event.get("stateExitedEventDetails"):
+            outputs[details["name"]] = json.loads(details.get("output") or "null")
+    return outputs
+
+
+@dataclass(frozen=True)
+class ExecutionSummary:
+    name: str
+    arn: str
+    status: str
+    price: int | None
+    path: str | None
+    started: datetime
+    stopped: datetime | None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        return (self.stopped - self.started).total_seconds() if self.stopped else None
+
+
+def summarize(description: dict[str, Any], events: list[dict[str, Any]]) -> ExecutionSummary:
+    outputs = state_outputs(events)
+    checked = outputs.get("Check Stock Price")
+    entered = {
+        e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e
+    }
+    path = next((trade for state, trade in TRADE_STATES.items() if state in entered), None)
+    return ExecutionSummary(
+        name=description["name"],
+        arn=description["executionArn"],
+        status=description["status"],
+        price=checked.get("stock_price") if isinstance(checked, dict) else None,
+        path=path,
+        started=description["startDate"],
+        stopped=description.get("stopDate"),
+    )
+
+
+def recent(conn: Connection, limit: int = 20) -> list[ExecutionSummary]:
+    listed = conn.sfn.list_executions(stateMachineArn=conn.state_machine_arn, maxResults=limit)
+    return [
+        summarize(execution, history(conn, execution["executionArn"]))
+        for execution in listed["executions"]
+    ]

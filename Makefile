@@ -43,6 +43,22 @@ logs: ## Print the engine's log (FOLLOW=1 to keep printing)
 deploy: ## Deploy again to the running stack (after changing lambdas/, statemachine/ or iam/)
 	@$(call need_tooling) && $(SFNLOCAL) deploy
 
+.PHONY: run
+run: ## Start an execution and follow it live (PRICE=0..99, random when unset)
+	@$(call need_tooling) && $(SFNLOCAL) run $(if $(PRICE),--price $(PRICE))
+
+.PHONY: executions
+executions: ## List recent executions: status, path, price, duration
+	@$(call need_tooling) && $(SFNLOCAL) executions
+
+.PHONY: approvals
+approvals: ## List the executions waiting for a manual approval
+	@$(call need_tooling) && $(SFNLOCAL) approvals list
+
+.PHONY: results
+results: ## Follow the SNS topic and print each report (Ctrl-C stops)
+	@$(call need_tooling) && $(SFNLOCAL) results
+
 .PHONY: test
 test: envs ## Run every test: unit, engine, end to end (TEST_STACK=auto|running|embedded|container)
 	@$(PYTEST) tests

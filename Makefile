@@ -90,3 +90,7 @@ down-quiet:
 define need_tooling
 { [ -x $(SFNLOCAL) ] || { echo "error: the tooling is not installed" >&2; echo "fix: run 'make up' (or 'make envs') first" >&2; exit 1; }; }
 endef
+
+.PHONY: check
+check: envs ## Validate the ASL and IAM documents and check least privilege (exit 1 on any problem)
+	@$(VENV)/bin/sfnlocal check

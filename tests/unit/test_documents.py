@@ -139,8 +139,8 @@ def test_the_approver_may_complete_tasks_and_consume_the_queue():
     rendered = policy.render({"StateMachineArn": "SM", "RequestHumanApprovalQueueArn": "Q"})
     allowed = {(a, s["Resource"]) for s in rendered["Statement"] for a in s["Action"]}
     assert allowed == {
-        ("states:SendTaskSuccess", "SM"),
-        ("states:SendTaskFailure", "SM"),
+        # task tokens are no resources: SendTaskSuccess takes only "*"
+        ("states:SendTaskSuccess", "*"),
         ("sqs:ReceiveMessage", "Q"),
         ("sqs:DeleteMessage", "Q"),
         ("sqs:GetQueueAttributes", "Q"),

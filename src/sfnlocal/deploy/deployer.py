@@ -88,6 +88,9 @@ def prepare(repo_root: Path, prefix: str) -> Plan:
         raise DocumentError(clashes)
     plan = Plan(documents, names, {})
     documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
+    from sfnlocal.checks.resolved import check_resolved  # here: it imports this module
+
+    check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
     for spec in documents.functions:
         plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
     return plan

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sfnlocal.checks.asl import asl_problems
+from sfnlocal.checks.iam_grammar import policy_problems
+
 from .errors import DocumentError, Problem
 from .placeholders import NAME, PlaceholderError, find_placeholders, substitute
 
@@ -234,51 +237,18 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def validate_policy(content: Any) -> list[str]:
-    """The problems of an IAM policy document (shape only)."""
-    if not isinstance(content, dict):
-        return ["an IAM policy must be a JSON object"]
-    problems = []
-    if content.get("Version") != IAM_VERSION:
-        problems.append(f'"Version" must be "{IAM_VERSION}", got {content.get("Version")!r}')
-    statements = content.get("Statement")
-    if not isinstance(statements, list) or not statements:
-        return [*problems, '"Statement" must be a non-empty list']
-    for index, statement in enumerate(statements):
-        where = f"Statement[{index}]"
-        if not isinstance(statement, dict):
-            problems.append(f"{where} must be an object")
-            continue
-        if statement.get("Effect") not in ("Allow", "Deny"):
-            problems.append(f'{where}: "Effect" must be "Allow" or "Deny"')
-        if "Action" not in statement and "NotAction" not in statement:
-            problems.append(f'{where}: "Action" is missing')
-        if "Principal" not in statement and "Resource" not in statement:
-            problems.append(f'{where}: needs "Resource" (or "Principal" in a trust policy)')
-    return problems
+    """The problems of an IAM identity policy against the policy grammar."""
+    return policy_problems(content, "identity")
+
+
+def validate_trust_policy(content: Any) -> list[str]:
+    """The problems of a role's trust policy against the policy grammar."""
+    return policy_problems(content, "trust")
 
 
 def validate_asl(content: Any) -> list[str]:
-    """The problems of a state machine definition (structure only)."""
-    if not isinstance(content, dict):
-        return ["a state machine definition must be a JSON object"]
-    states = content.get("States")
-    if not isinstance(states, dict) or not states:
-        return ['"States" must be a non-empty object']
-    problems = []
-    if content.get("StartAt") not in states:
-        problems.append(f'"StartAt" {content.get("StartAt")!r} is not a state')
-    for name, state in states.items():
-        if not isinstance(state, dict) or "Type" not in state:
-            problems.append(f"state {name!r} must be an object with a Type")
-            continue
-        targets = [state.get("Next"), state.get("Default")]
-        targets += [
-            choice.get("Next") for choice in state.get("Choices", []) if isinstance(choice, dict)
-        ]
-        for target in targets:
-            if target is not None and target not in states:
-                problems.append(f"state {name!r} goes to {target!r}, which is not a state")
-    return problems
+    """The problems of a state machine definition against the States Language."""
+    return asl_problems(content)
 
 
 def _handler_problem(directory: Path, handler: str) -> str | None:
@@ -465,8 +435,8 @@ def load_documents(repo_root: Path, known_queues: Iterable[str] = ("approval",))
     repo_root = repo_root.resolve()
     collector = _Collector(repo_root)
     state_machine = collector.load_document(repo_root / ASL_PATH, validate_asl)
-    states_trust = collector.load_document(repo_root / STATES_TRUST_PATH, validate_policy)
-    lambda_trust = collector.load_document(repo_root / LAMBDA_TRUST_PATH, validate_policy)
+    states_trust = collector.load_document(repo_root / STATES_TRUST_PATH, validate_trust_policy)
+    lambda_trust = collector.load_document(repo_root / LAMBDA_TRUST_PATH, validate_trust_policy)
     lambda_logging = collector.load_document(repo_root / LAMBDA_LOGGING_PATH, validate_policy)
 
     policies_dir = repo_root / STATE_MACHINE_POLICIES_DIR

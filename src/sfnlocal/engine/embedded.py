@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import signal
-import socket
 import subprocess
 from dataclasses import dataclass
 
@@ -15,7 +13,8 @@ from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_
 from sfnlocal.engine import processes
 from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.health import Readiness, probe, wait_until_ready
-from sfnlocal.engine.settings import LOCALHOST, EngineSettings
+from sfnlocal.engine.ports import ensure_port_free
+from sfnlocal.engine.settings import EngineSettings
 
 START_TIMEOUT = float(os.environ.get("READY_TIMEOUT", "180"))
 STOP_TIMEOUT = 20.0
@@ -70,7 +69,7 @@ class EmbeddedEngine:
             wait_until_ready(s.endpoint, timeout, on_failure=self.log_tail)
             return self.status()
         self._check_installed()
-        self._check_port_free()
+        ensure_port_free(self.settings.port)
         self._prepare_state_dir()
         env = {**_clean_environment(), **s.localstack_environment()}
         with s.log_file.open("ab") as log:
@@ -103,22 +102,6 @@ class EmbeddedEngine:
                 f"the engine is not installed ({self.settings.engine_python} is missing)",
                 fix="run 'make up' (or 'scripts/setup-envs engine runtimes')",
             )
-
-    def _check_port_free(self) -> None:
-        port = self.settings.port
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((LOCALHOST, port))
-            except OSError as error:
-                if error.errno != errno.EADDRINUSE:
-                    raise
-                raise EngineError(
-                    f"port {port} on {LOCALHOST} is already in use (another LocalStack, "
-                    "or the container stack?)",
-                    fix=f"stop what listens there ('make down', or 'ss -ltnp | grep {port}'), "
-                    "or choose another port with LOCALSTACK_PORT=<port>",
-                ) from None
 
     def _prepare_state_dir(self) -> None:
         s = self.settings

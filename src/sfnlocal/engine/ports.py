@@ -1,0 +1,26 @@
+"""The stack's port on the loopback interface."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+from sfnlocal.engine.errors import EngineError
+from sfnlocal.engine.settings import LOCALHOST
+
+
+def ensure_port_free(port: int) -> None:
+    """Raises EngineError naming the port and the fix when something listens there."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((LOCALHOST, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise EngineError(
+                f"port {port} on {LOCALHOST} is already in use (another LocalStack, "
+                "or this repo's other stack kind?)",
+                fix=f"stop what listens there ('make down', or 'ss -ltnp | grep {port}'), "
+                "or choose another port with LOCALSTACK_PORT=<port>",
+            ) from None

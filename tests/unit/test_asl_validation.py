@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,25 +16,10 @@ from sfnlocal.deploy import deployer
 from sfnlocal.deploy.deployer import deploy, prepare
 from sfnlocal.deploy.documents import ASL_PATH, load_documents
 from sfnlocal.deploy.errors import DocumentError
+from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A private copy of the repository's documents that a test may break."""
-    for folder in ("lambdas", "statemachine", "iam"):
-        shutil.copytree(
-            REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return tmp_path
-
-
-def edit_json(path: Path, change: Callable[[Any], Any]) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
 
 
 def repo_asl() -> dict[str, Any]:

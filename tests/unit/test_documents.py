@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from sfnlocal.deploy.deployer import FUNCTION_PLACEHOLDERS, prepare
 from sfnlocal.deploy.documents import Document, EventSource, find_repo_root, load_documents
 from sfnlocal.deploy.errors import DocumentError
 from sfnlocal.deploy.placeholders import PlaceholderError, find_placeholders, substitute
+from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,22 +37,6 @@ SEED_QUEUE_ARN = (
     "arn:aws:sqs:us-west-1:111122223333:"
     "StepFunctionsSample-HelloLambda4444-5555-6666-RequestHumanApprovalSqs-111111111111"
 )
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A private copy of the repository's documents that a test may break."""
-    for folder in ("lambdas", "statemachine", "iam"):
-        shutil.copytree(
-            REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return tmp_path
-
-
-def edit_json(path: Path, change) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
 
 
 # --- the repository's own documents -------------------------------------------------------

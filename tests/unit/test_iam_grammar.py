@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from sfnlocal.checks.iam_grammar import is_arn, policy_problems
 from sfnlocal.checks.report import run_checks
 from sfnlocal.deploy.deployer import prepare
 from sfnlocal.deploy.errors import DocumentError
+from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRUST_DOCUMENTS = ("iam/trust/lambda.json", "iam/trust/states.json")
@@ -32,22 +32,6 @@ IDENTITY = {
     ],
 }
 TRUST = json.loads((REPO_ROOT / "iam/trust/states.json").read_text())
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A private copy of the repository's documents that a test may break."""
-    for folder in ("lambdas", "statemachine", "iam"):
-        shutil.copytree(
-            REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return tmp_path
-
-
-def edit_json(path: Path, change: Callable[[Any], Any]) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
 
 
 def changed(document: dict[str, Any], change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from sfnlocal.checks.__main__ import main
 from sfnlocal.checks.calls import function_calls
@@ -20,6 +16,7 @@ from sfnlocal.checks.least_privilege import (
     resource_covers,
 )
 from sfnlocal.checks.report import CheckReport, run_checks
+from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
@@ -34,26 +31,10 @@ SCOPED_APPROVER_STATEMENT = {
 the state machine grants nothing on AWS (only Resource "*" does)."""
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A private copy of the repository's documents, least-privilege, that a test may break."""
-    for folder in ("lambdas", "statemachine", "iam"):
-        shutil.copytree(
-            REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return tmp_path
-
-
 def scope_approver_to_the_state_machine(document: dict[str, Any]) -> None:
     for index, statement in enumerate(document["Statement"]):
         if statement.get("Sid") == "CompleteApprovalTasks":
             document["Statement"][index] = dict(SCOPED_APPROVER_STATEMENT)
-
-
-def edit_json(path: Path, change: Callable[[Any], Any]) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
 
 
 def check(repo: Path) -> tuple[CheckReport, dict[str, RoleCheck]]:

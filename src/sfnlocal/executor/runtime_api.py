@@ -37,6 +37,14 @@ class Invocation:
 _STOP = object()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A runtime killed (timeout, stop) while it long-polls leaves a dead socket.
+        LOG.debug("runtime api: connection from %s ended abruptly", client_address, exc_info=True)
+
+
 class RuntimeApiServer:
     """Serves the Runtime API on a free loopback port until :meth:`close`."""
 
@@ -47,8 +55,7 @@ class RuntimeApiServer:
         self.ready = threading.Event()  # the runtime asked for its first invocation
         self.init_error: bytes | None = None
         self.init_failed = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="lambda-runtime-api", daemon=True
         )

@@ -94,3 +94,7 @@ endef
 .PHONY: check
 check: envs ## Validate the ASL and IAM documents and check least privilege (exit 1 on any problem)
 	@$(VENV)/bin/sfnlocal check
+
+.PHONY: test-trust
+test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TEST_STACK picks the load test's stack)
+	@$(PYTEST) tests/load

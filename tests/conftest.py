@@ -1,24 +1,58 @@
-"""Fixtures shared by unit and integration tests."""
+"""Fixtures shared by every test: the stack end-to-end, trust and load tests run
+against (chosen by TEST_STACK, see tests/stacks.py), and what drives it."""
 
 from __future__ import annotations
 
 import os
-import socket
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from sfnlocal.deploy.outputs import discover_outputs
+from sfnlocal.engine.settings import EngineSettings
+from tests.integration.e2e.workflow import ReportCollector, Workflow
+from tests.stacks import (
+    REPO_ROOT,
+    StackUnderTest,
+    chosen_stack_kind,
+    container_stack,
+    embedded_stack,
+    free_port,
+    running_stack,
+)
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["REPO_ROOT", "free_port"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from tests.integration.e2e.conftest import chosen_stack_kind
-
     requested = os.environ.get("TEST_STACK", "auto")
     return f"end-to-end tests run on the {chosen_stack_kind()} stack (TEST_STACK={requested})"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
+    kind = chosen_stack_kind()
+    state_dir = tmp_path_factory.mktemp("stack")
+    starters = {
+        "running": running_stack,
+        "embedded": lambda: embedded_stack(state_dir),
+        "container": lambda: container_stack(state_dir),
+    }
+    if kind not in starters:
+        raise pytest.UsageError(f"TEST_STACK={kind!r}: use auto, running, embedded or container")
+    prefix = EngineSettings().prefix
+    for endpoint, env in starters[kind]():
+        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix), env)
+
+
+@pytest.fixture(scope="session")
+def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
+    """Every SNS report, through an SQS queue the tests subscribe to the topic."""
+    collector = ReportCollector.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
+    yield collector
+    collector.close()
+
+
+@pytest.fixture(scope="session")
+def workflow(stack: StackUnderTest) -> Workflow:
+    return Workflow(stack.client("stepfunctions"), stack.outputs["state_machine_arn"])

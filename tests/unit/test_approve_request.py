@@ -1,9 +1,12 @@
-"""Approve Request: SendTaskSuccess per SQS record; failures reported per record."""
+"""Approve Request: SendTaskSuccess per SQS record; failures reported per record, and
+the records that can never be approved made visible again at once (bound for the DLQ)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -12,20 +15,50 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 
 class FakeStepFunctions:
-    """Records SendTaskSuccess calls; raises a ClientError for the tokens it is told to reject."""
+    """Records SendTaskSuccess calls; raises a ClientError for the tokens it is told to reject.
+
+    The approver calls it from several threads: ``calls`` is in the order they came.
+    """
 
     def __init__(self, rejected: dict[str, str] | None = None) -> None:
         self.rejected = rejected or {}
         self.calls: list[dict[str, Any]] = []
+        self.delays: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     def send_task_success(self, **kwargs: Any) -> dict[str, Any]:
-        self.calls.append(kwargs)
+        time.sleep(self.delays.get(kwargs["taskToken"], 0))
+        with self._lock:
+            self.calls.append(kwargs)
         code = self.rejected.get(kwargs["taskToken"])
         if code:
             raise ClientError(
                 {"Error": {"Code": code, "Message": f"{code} for this token"}}, "SendTaskSuccess"
             )
         return {}
+
+
+class FakeSqs:
+    """Records ChangeMessageVisibility calls; fails them when told to."""
+
+    endpoint_url = "https://sqs.us-east-1.amazonaws.com"
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self.fail_with: Exception | None = None
+        self.meta = type("Meta", (), {"endpoint_url": self.endpoint_url})()
+
+    def change_message_visibility(self, **kwargs: Any) -> dict[str, Any]:
+        with self._lock:
+            self.calls.append(kwargs)
+        if self.fail_with:
+            raise self.fail_with
+        return {}
+
+
+QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sfnlocal-RequestHumanApproval"
+QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/sfnlocal-RequestHumanApproval"
 
 
 @pytest.fixture
@@ -35,9 +68,38 @@ def sfn(monkeypatch: pytest.MonkeyPatch) -> FakeStepFunctions:
     return fake
 
 
+@pytest.fixture(autouse=True)
+def sqs(monkeypatch: pytest.MonkeyPatch) -> FakeSqs:
+    """No test reaches a real SQS: every one gets this fake (and may inspect it)."""
+    fake = FakeSqs()
+    regions: list[str] = []
+
+    def client(region: str) -> FakeSqs:
+        regions.append(region)
+        return fake
+
+    monkeypatch.setattr(app, "sqs_client", client)
+    fake.regions = regions  # type: ignore[attr-defined]
+    return fake
+
+
 def record(message_id: str, body: Any) -> dict[str, Any]:
+    """An SQS record as the event source mapping delivers it."""
     text = body if isinstance(body, str) else json.dumps(body)
-    return {"messageId": message_id, "body": text, "eventSource": "aws:sqs"}
+    return {
+        "messageId": message_id,
+        "receiptHandle": f"receipt-of-{message_id}",
+        "body": text,
+        "eventSource": "aws:sqs",
+        "eventSourceARN": QUEUE_ARN,
+        "awsRegion": "us-east-1",
+    }
+
+
+def made_visible(sqs: FakeSqs) -> list[str]:
+    """The receipt handles the approver made visible again at once."""
+    assert all(c["QueueUrl"] == QUEUE_URL and c["VisibilityTimeout"] == 0 for c in sqs.calls)
+    return [c["ReceiptHandle"] for c in sqs.calls]
 
 
 def approval(token: str) -> dict[str, Any]:
@@ -45,18 +107,20 @@ def approval(token: str) -> dict[str, Any]:
     return {"Input": {"stock_price": 42, "recommended_type": "buy"}, "TaskToken": token}
 
 
-def test_approves_each_task_with_the_output_approved(sfn: FakeStepFunctions):
+def test_approves_each_task_with_the_output_approved(sfn: FakeStepFunctions, sqs: FakeSqs):
     # GIVEN two approval requests in one batch
     event = {"Records": [record("m1", approval("token-1")), record("m2", approval("token-2"))]}
     # WHEN the approver runs
     result = app.handler(event, None)
     # THEN each token is sent back with the JSON string "approved", and nothing failed
-    assert sfn.calls == [
+    assert sorted(sfn.calls, key=lambda call: call["taskToken"]) == [
         {"taskToken": "token-1", "output": '"approved"'},
         {"taskToken": "token-2", "output": '"approved"'},
     ]
     assert json.loads(sfn.calls[0]["output"]) == "approved"
     assert result == {"batchItemFailures": []}
+    # AND no message visibility was touched (the event source mapping deletes them)
+    assert sqs.calls == []
 
 
 @pytest.mark.parametrize(
@@ -72,7 +136,7 @@ def test_approves_each_task_with_the_output_approved(sfn: FakeStepFunctions):
     ],
 )
 def test_a_malformed_record_is_a_batch_item_failure_and_the_others_succeed(
-    sfn: FakeStepFunctions, body: str, caplog: pytest.LogCaptureFixture
+    sfn: FakeStepFunctions, sqs: FakeSqs, body: str, caplog: pytest.LogCaptureFixture
 ):
     # GIVEN a batch with a malformed record between two good ones
     event = {
@@ -87,19 +151,23 @@ def test_a_malformed_record_is_a_batch_item_failure_and_the_others_succeed(
         result = app.handler(event, None)
     # THEN only the malformed record is reported, and it is logged
     assert result == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
-    assert [call["taskToken"] for call in sfn.calls] == ["token-1", "token-2"]
+    assert sorted(call["taskToken"] for call in sfn.calls) == ["token-1", "token-2"]
     assert any("bad" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
+    # AND it is made visible again at once: no retry can fix it, it is bound for the DLQ
+    assert made_visible(sqs) == ["receipt-of-bad"]
 
 
-def test_a_record_without_a_body_is_a_batch_item_failure(sfn: FakeStepFunctions):
+def test_a_record_without_a_body_is_a_batch_item_failure(sfn: FakeStepFunctions, sqs: FakeSqs):
     result = app.handler({"Records": [{"messageId": "m1"}]}, None)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
     assert sfn.calls == []
+    # AND without a receipt handle or queue ARN, nothing is asked of SQS
+    assert sqs.calls == []
 
 
 @pytest.mark.parametrize("code", ["TaskTimedOut", "InvalidToken", "TaskDoesNotExist"])
 def test_a_rejected_token_is_logged_and_reported(
-    sfn: FakeStepFunctions, code: str, caplog: pytest.LogCaptureFixture
+    sfn: FakeStepFunctions, sqs: FakeSqs, code: str, caplog: pytest.LogCaptureFixture
 ):
     # GIVEN a batch where Step Functions rejects the second token
     sfn.rejected = {"stale": code}
@@ -111,9 +179,27 @@ def test_a_rejected_token_is_logged_and_reported(
     assert result == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
     assert len(sfn.calls) == 2
     assert any(code in r.getMessage() and "m2" in r.getMessage() for r in caplog.records)
+    # AND, as no retry can make the token valid, the record is made visible again at once
+    assert made_visible(sqs) == ["receipt-of-m2"]
+    assert set(sqs.regions) == {"us-east-1"}  # type: ignore[attr-defined]
 
 
-def test_an_unreachable_step_functions_is_a_batch_item_failure(monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("code", ["ThrottlingException", "ServiceUnavailable", "AccessDenied"])
+def test_a_transient_rejection_keeps_the_queues_visibility_timeout(
+    sfn: FakeStepFunctions, sqs: FakeSqs, code: str
+):
+    # GIVEN Step Functions answers with an error that may pass
+    sfn.rejected = {"t": code}
+    # WHEN the approver runs
+    result = app.handler({"Records": [record("m1", approval("t"))]}, None)
+    # THEN the record is retried, after the queue's visibility timeout (nothing changed)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert sqs.calls == []
+
+
+def test_an_unreachable_step_functions_is_a_batch_item_failure(
+    monkeypatch: pytest.MonkeyPatch, sqs: FakeSqs
+):
     # GIVEN a client that cannot connect
     class Unreachable:
         def send_task_success(self, **kwargs: Any) -> None:
@@ -123,6 +209,61 @@ def test_an_unreachable_step_functions_is_a_batch_item_failure(monkeypatch: pyte
     # WHEN the approver runs THEN the record is retried later rather than lost
     result = app.handler({"Records": [record("m1", approval("t"))]}, None)
     assert result == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    # AND "later" is the queue's visibility timeout: Step Functions may be back by then
+    assert sqs.calls == []
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ClientError({"Error": {"Code": "ReceiptHandleIsInvalid", "Message": "x"}}, "Change"),
+        EndpointConnectionError(endpoint_url="http://localhost:1"),
+    ],
+)
+def test_a_failed_visibility_change_is_logged_and_the_record_still_reported(
+    sfn: FakeStepFunctions,
+    sqs: FakeSqs,
+    failure: Exception,
+    caplog: pytest.LogCaptureFixture,
+):
+    # GIVEN SQS refuses to change the visibility of a malformed record
+    sqs.fail_with = failure
+    # WHEN the approver runs
+    with caplog.at_level(logging.INFO):
+        result = app.handler({"Records": [record("bad", "not json")]}, None)
+    # THEN the handler does not fail: the record is reported and the problem logged
+    assert result == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
+    assert len(sqs.calls) == 1
+    assert any("bad" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("arn", "url"),
+    [
+        (QUEUE_ARN, QUEUE_URL),
+        (
+            "arn:aws:sqs:eu-west-1:000000000000:q",
+            "https://sqs.us-east-1.amazonaws.com/000000000000/q",
+        ),
+    ],
+)
+def test_the_queue_url_is_built_from_the_arn_on_the_clients_endpoint(
+    sqs: FakeSqs, arn: str, url: str
+):
+    region, built = app.queue_url(arn)
+    assert built == url
+    assert region == arn.split(":")[3]
+
+
+@pytest.mark.parametrize("arn", ["", "arn:aws:sns:us-east-1:1:topic", "not:an:arn"])
+def test_a_record_with_a_bad_queue_arn_is_still_reported(
+    sfn: FakeStepFunctions, sqs: FakeSqs, arn: str
+):
+    bad = {**record("bad", "not json"), "eventSourceARN": arn}
+    assert app.handler({"Records": [bad]}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "bad"}]
+    }
+    assert sqs.calls == []
 
 
 def test_an_empty_batch_has_no_failures(sfn: FakeStepFunctions):
@@ -156,3 +297,96 @@ def test_importing_and_building_the_client_needs_no_network(monkeypatch: pytest.
         assert first.meta.service_model.service_name == "stepfunctions"
     finally:
         app.sfn_client.cache_clear()
+
+
+def test_the_sqs_client_is_made_once_per_region_with_no_network(monkeypatch: pytest.MonkeyPatch):
+    # GIVEN the real factory (the autouse fake replaced it on the module)
+    monkeypatch.undo()
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SQS", raising=False)
+    app._sqs_client.cache_clear()
+    try:
+        client = app.sqs_client("eu-west-1")
+        assert app.sqs_client("eu-west-1") is client
+        assert client.meta.region_name == "eu-west-1"
+        # THEN the URL of a queue is its AWS URL, with no sqs:GetQueueUrl call
+        assert app.queue_url("arn:aws:sqs:eu-west-1:123456789012:q") == (
+            "eu-west-1",
+            "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+        )
+    finally:
+        app._sqs_client.cache_clear()
+
+
+class Context:
+    """The part of LambdaContext the approver uses."""
+
+    def __init__(self, timeout_ms: int) -> None:
+        self._deadline = time.monotonic() + timeout_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self._deadline - time.monotonic()) * 1000)
+
+
+def test_the_records_of_a_batch_are_approved_in_parallel(sfn: FakeStepFunctions):
+    # GIVEN ten records whose calls take 0.5 s each, and a function timeout of 3 s
+    sfn.delays = {f"token-{n}": 0.5 for n in range(10)}
+    event = {"Records": [record(f"m{n}", approval(f"token-{n}")) for n in range(10)]}
+    # WHEN the approver runs
+    started = time.monotonic()
+    result = app.handler(event, Context(3000))
+    # THEN all are approved well within the timeout (one after the other would take 5 s)
+    assert result == {"batchItemFailures": []}
+    assert len(sfn.calls) == 10
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_call_that_outlasts_the_function_is_reported_before_the_timeout(
+    sfn: FakeStepFunctions, sqs: FakeSqs, caplog: pytest.LogCaptureFixture
+):
+    # GIVEN a batch where one call hangs beyond the function's 2 s timeout
+    sfn.delays = {"slow": 3}
+    event = {"Records": [record("m1", approval("fast")), record("m2", approval("slow"))]}
+    # WHEN the approver runs
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO):
+        result = app.handler(event, Context(2000))
+    # THEN it returns before the timeout, so the approved record is not delivered again,
+    # and the hanging one is reported, to be retried after the visibility timeout
+    assert time.monotonic() - started < 2 - app.RETURN_BEFORE_TIMEOUT_MS / 1000 + 0.3
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
+    assert [call["taskToken"] for call in sfn.calls] == ["fast"]
+    assert sqs.calls == []
+    assert any("No answer for message m2" in r.getMessage() for r in caplog.records)
+
+
+def test_an_unexpected_error_fails_only_its_record(
+    sfn: FakeStepFunctions, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    # GIVEN a bug that raises for one record only
+    approve = app.approve
+
+    def buggy(record: dict[str, Any]) -> None:
+        if record["messageId"] == "m2":
+            raise KeyError("surprise")
+        approve(record)
+
+    monkeypatch.setattr(app, "approve", buggy)
+    event = {"Records": [record("m1", approval("t1")), record("m2", approval("t2"))]}
+    # WHEN the approver runs THEN that record is reported (and logged), the other approved
+    with caplog.at_level(logging.INFO):
+        assert app.handler(event, Context(3000)) == {
+            "batchItemFailures": [{"itemIdentifier": "m2"}]
+        }
+    assert [call["taskToken"] for call in sfn.calls] == ["t1"]
+    assert any("m2" in r.getMessage() and "surprise" in r.getMessage() for r in caplog.records)
+
+
+def test_failures_are_reported_in_the_order_of_the_batch(sfn: FakeStepFunctions):
+    # GIVEN malformed records whose checks end in another order than they came
+    sfn.rejected = {f"t{n}": "InvalidToken" for n in range(6)}
+    sfn.delays = {f"t{n}": (6 - n) * 0.02 for n in range(6)}
+    event = {"Records": [record(f"m{n}", approval(f"t{n}")) for n in range(6)]}
+    # THEN batchItemFailures follows the batch's order
+    result = app.handler(event, Context(3000))
+    assert result == {"batchItemFailures": [{"itemIdentifier": f"m{n}"} for n in range(6)]}

@@ -71,6 +71,9 @@ class EngineSettings:
             # its directories, init hooks included, from the container layout).
             "OVERRIDE_IN_DOCKER": "0",
             "GATEWAY_LISTEN": f"{LOCALHOST}:{self.port}",
+            # LocalStack's default (twisted) gateway ignores GATEWAY_LISTEN's host and
+            # listens on every interface; hypercorn binds the loopback address given.
+            "GATEWAY_SERVER": "hypercorn",
             "LOCALSTACK_HOST": f"{LOCALHOST}:{self.port}",
             "SERVICES": SERVICES,
             "DNS_ADDRESS": "0",  # no DNS server: it would want port 53

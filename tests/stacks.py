@@ -1,4 +1,4 @@
-"""The stack the end-to-end tests run against, chosen by TEST_STACK:
+"""The stacks that end-to-end, trust and load tests run against, chosen by TEST_STACK:
 
 - ``running``: the stack `make up` started (LOCALSTACK_PORT, default 4566);
 - ``embedded``: an embedded engine the session starts on a free port, then stops;
@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,14 +19,20 @@ from pathlib import Path
 import boto3
 import pytest
 
-from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine.compose import docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
-from tests.conftest import REPO_ROOT, free_port
-from tests.integration.e2e.workflow import ReportCollector, Workflow
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 READY_TIMEOUT = 300
 
@@ -57,26 +64,26 @@ def chosen_stack_kind() -> str:
     return "container" if docker_available() else "embedded"
 
 
-def _env(settings: EngineSettings) -> dict[str, str]:
+def command_env(settings: EngineSettings) -> dict[str, str]:
     return {"LOCALSTACK_PORT": str(settings.port), "SFNLOCAL_STATE_DIR": str(settings.state_dir)}
 
 
-def _running() -> Iterator[tuple[str, dict]]:
+def running_stack() -> Iterator[tuple[str, dict]]:
     settings = EngineSettings()
     wait_until_ready(settings.endpoint, 30)
-    yield settings.endpoint, _env(settings)
+    yield settings.endpoint, command_env(settings)
 
 
-def _embedded(state_dir: Path) -> Iterator[tuple[str, dict]]:
+def embedded_stack(state_dir: Path) -> Iterator[tuple[str, dict]]:
     engine = EmbeddedEngine(EngineSettings(port=free_port(), state_dir_override=state_dir))
     engine.start(READY_TIMEOUT)
     try:
-        yield engine.settings.endpoint, _env(engine.settings)
+        yield engine.settings.endpoint, command_env(engine.settings)
     finally:
         engine.stop()
 
 
-def _container(state_dir: Path) -> Iterator[tuple[str, dict]]:
+def container_stack(state_dir: Path) -> Iterator[tuple[str, dict]]:
     from testcontainers.compose import DockerCompose
 
     from sfnlocal.engine.compose import ComposeStack
@@ -96,32 +103,3 @@ def _container(state_dir: Path) -> Iterator[tuple[str, dict]]:
         endpoint = f"http://127.0.0.1:{port}"
         wait_until_ready(endpoint, 60)
         yield endpoint, {"LOCALSTACK_PORT": str(port), "SFNLOCAL_STATE_DIR": str(state_dir)}
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
-    kind = chosen_stack_kind()
-    state_dir = tmp_path_factory.mktemp("stack")
-    starters = {
-        "running": _running,
-        "embedded": lambda: _embedded(state_dir),
-        "container": lambda: _container(state_dir),
-    }
-    if kind not in starters:
-        raise pytest.UsageError(f"TEST_STACK={kind!r}: use auto, running, embedded or container")
-    prefix = EngineSettings().prefix
-    for endpoint, env in starters[kind]():
-        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix), env)
-
-
-@pytest.fixture(scope="session")
-def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
-    """Every SNS report, through an SQS queue the tests subscribe to the topic."""
-    collector = ReportCollector.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
-    yield collector
-    collector.close()
-
-
-@pytest.fixture(scope="session")
-def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.client("stepfunctions"), stack.outputs["state_machine_arn"])

@@ -98,3 +98,7 @@ check: envs ## Validate the ASL and IAM documents and check least privilege (exi
 .PHONY: test-trust
 test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TEST_STACK picks the load test's stack)
 	@$(PYTEST) tests/load
+
+.PHONY: bench
+bench: envs ## Benchmark the embedded stack against MiniStack (ARGS="--runs 30 --burst 50 --idle 15")
+	@$(VENV)/bin/python -m bench $(ARGS)

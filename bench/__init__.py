@@ -1,0 +1,1 @@
+"""The benchmark harness behind `make bench`: sfnlocal's embedded stack vs MiniStack."""

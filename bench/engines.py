@@ -1,0 +1,335 @@
+"""The two engines under test, each started on a free loopback port with state of
+its own, timed while starting, and stopped with every process it started.
+
+- ``sfnlocal``: the project's embedded stack, started the way a user starts it
+  (``make up`` with ``STACK=embedded``); its init hook deploys the sample.
+- ``ministack``: MiniStack (pinned in requirements/bench.txt, in a virtual
+  environment of the benchmark's own), started on the host; the benchmark then
+  deploys the same sample to it with the project's deploy code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import procs
+from bench.waiting import BenchmarkError
+from sfnlocal.deploy import deploy
+from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.health import probe
+from sfnlocal.engine.settings import EngineSettings
+
+LOCALHOST = "127.0.0.1"
+PREFIX = "sfnlocal"
+START_TIMEOUT = 300.0
+DEPLOY_TIMEOUT = 300.0
+ENVS_TIMEOUT = 900.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOCALHOST, 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str, timeout: float = 0.5) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+            response.read()
+            return 200 <= response.status < 300
+    except (OSError, ValueError):
+        return False
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    return "\n".join([f"--- last lines of {path}", *text[-lines:]])
+
+
+def _base_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+        env.pop(name, None)
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+    )
+    return env
+
+
+@dataclass
+class StartFigures:
+    launch_to_healthy_s: float
+    deploy_s: float
+    up_to_ready_s: float
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+class Sfnlocal:
+    """The embedded stack, brought up by ``make up`` as a user would."""
+
+    name = "sfnlocal"
+    label = "sfnlocal (embedded)"
+
+    def __init__(self, repo_root: Path, work_dir: Path) -> None:
+        self.repo_root = repo_root
+        self.port = free_port()
+        self.state_dir = work_dir / "sfnlocal-state"
+        self.log = work_dir / "sfnlocal-make-up.log"
+        self.settings = EngineSettings(
+            repo_root=repo_root, port=self.port, state_dir_override=self.state_dir, prefix=PREFIX
+        )
+        self.endpoint = self.settings.endpoint
+        self._make: subprocess.Popen[bytes] | None = None
+
+    def _environment(self) -> dict[str, str]:
+        env = _base_environment()
+        env.update(
+            {
+                "STACK": "embedded",
+                "LOCALSTACK_PORT": str(self.port),
+                "SFNLOCAL_STATE_DIR": str(self.state_dir),
+                "DEPLOY_PREFIX": PREFIX,
+                "APPROVAL_MODE": "auto",
+                "READY_TIMEOUT": str(int(START_TIMEOUT)),
+            }
+        )
+        return env
+
+    def prepare(self) -> None:
+        """``make envs``, untimed: the figure is `make up` with the environments installed."""
+        try:
+            result = subprocess.run(
+                ["make", "--no-print-directory", "envs"],
+                cwd=self.repo_root,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=ENVS_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchmarkError(f"waited {ENVS_TIMEOUT:.0f} s for 'make envs'") from None
+        if result.returncode != 0:
+            raise BenchmarkError(f"'make envs' failed:\n{result.stdout}{result.stderr}")
+        # Part of installing the engine: LocalStack's service index, built once per
+        # engine environment (src/sfnlocal/engine/speedups/service_catalog.py).
+        try:
+            subprocess.run(
+                [
+                    str(self.settings.engine_python),
+                    "-m",
+                    "sfnlocal.engine.speedups.service_catalog",
+                ],
+                cwd=self.repo_root,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=ENVS_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchmarkError(
+                f"waited {ENVS_TIMEOUT:.0f} s for LocalStack's service index to build"
+            ) from None
+
+    def start(self) -> StartFigures:
+        """Runs ``make up``; times launch, health, init deploy and the command's exit."""
+        self.prepare()
+        pid_file = self.settings.pid_file
+        with self.log.open("wb") as log:
+            started = time.perf_counter()
+            self._make = subprocess.Popen(
+                ["make", "--no-print-directory", "up"],
+                cwd=self.repo_root,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        launched = healthy = ready = None
+        deadline = time.monotonic() + START_TIMEOUT
+        while self._make.poll() is None:
+            now = time.perf_counter()
+            if launched is None and pid_file.is_file() and pid_file.read_text().strip():
+                launched = now
+            if launched is not None and healthy is None and answers(self._health_url()):
+                healthy = time.perf_counter()
+            if healthy is not None and ready is None and probe(self.endpoint).ready:
+                ready = time.perf_counter()
+            if time.monotonic() > deadline:
+                raise BenchmarkError(
+                    f"waited {START_TIMEOUT:.0f} s for 'make up' (embedded) to finish on "
+                    f"{self.endpoint}\n{_tail(self.log)}"
+                )
+            time.sleep(0.01)
+        exited = time.perf_counter()
+        if self._make.returncode != 0:
+            raise BenchmarkError(
+                f"'make up' (embedded) failed with exit status {self._make.returncode}\n"
+                + _tail(self.log)
+                + "\n"
+                + _tail(self.settings.log_file)
+            )
+        if launched is None or healthy is None:
+            raise BenchmarkError(
+                "'make up' finished before the benchmark saw the engine launch and answer "
+                f"(pid file {pid_file}, {self._health_url()})"
+            )
+        ready = ready or exited
+        return StartFigures(
+            launch_to_healthy_s=healthy - launched,
+            deploy_s=ready - healthy,
+            up_to_ready_s=exited - started,
+            notes={
+                "make_to_engine_launch_s": round(launched - started, 3),
+                "deploy_is": "the init hook's deploy, from health answering to init ready",
+                "ready_to_make_exit_s": round(exited - ready, 3),
+            },
+        )
+
+    def _health_url(self) -> str:
+        return f"{self.endpoint}/_localstack/health"
+
+    def root_pid(self) -> int | None:
+        return EmbeddedEngine(self.settings).pid()
+
+    def stop(self) -> None:
+        if self._make is not None and self._make.poll() is None:
+            procs.end_tree(self._make.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._make.wait(5)
+        EmbeddedEngine(self.settings).stop()
+
+    def log_tail(self) -> str:
+        return _tail(self.settings.log_file)
+
+
+class MiniStack:
+    """MiniStack on the host, from the benchmark's own virtual environment."""
+
+    name = "ministack"
+    label = "MiniStack"
+
+    def __init__(self, repo_root: Path, work_dir: Path, venv: Path) -> None:
+        self.repo_root = repo_root
+        self.venv = venv
+        self.port = free_port()
+        self.endpoint = f"http://{LOCALHOST}:{self.port}"
+        self.tmp = work_dir / "ministack-tmp"
+        self.log = work_dir / "ministack.log"
+        self.deploy_log = work_dir / "ministack-deploy.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _environment(self) -> dict[str, str]:
+        env = _base_environment()
+        env.update(
+            {
+                "GATEWAY_PORT": str(self.port),
+                "BIND_HOST": LOCALHOST,
+                "MINISTACK_HOST": LOCALHOST,
+                "LOG_LEVEL": "WARNING",
+                # Its pid file, Lambda code and data go under the benchmark's folder.
+                "TMPDIR": str(self.tmp),
+                "S3_DATA_DIR": str(self.tmp / "s3"),
+            }
+        )
+        return env
+
+    def start(self) -> StartFigures:
+        executable = self.venv / "bin" / "ministack"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        if not executable.exists():
+            raise BenchmarkError(f"MiniStack is not installed ({executable} is missing)")
+        with self.log.open("wb") as log:
+            started = time.perf_counter()
+            self._process = subprocess.Popen(
+                [str(executable)],
+                cwd=self.tmp,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not answers(f"{self.endpoint}/_ministack/health"):
+            if self._process.poll() is not None:
+                raise BenchmarkError(
+                    f"MiniStack exited while starting (status {self._process.returncode})\n"
+                    + _tail(self.log)
+                )
+            if time.monotonic() > deadline:
+                raise BenchmarkError(
+                    f"waited {START_TIMEOUT:.0f} s for MiniStack's /_ministack/health on "
+                    f"{self.endpoint}\n{_tail(self.log)}"
+                )
+            time.sleep(0.01)
+        healthy = time.perf_counter()
+        with self.deploy_log.open("w") as log:
+            deploy(
+                self.endpoint,
+                PREFIX,
+                repo_root=self.repo_root,
+                region="us-east-1",
+                printer=lambda line: print(line, file=log, flush=True),
+                wait_timeout=DEPLOY_TIMEOUT,
+            )
+        deployed = time.perf_counter()
+        return StartFigures(
+            launch_to_healthy_s=healthy - started,
+            deploy_s=deployed - healthy,
+            up_to_ready_s=deployed - started,
+            notes={
+                "deploy_is": "sfnlocal.deploy.deploy() from the benchmark, right after health",
+                "up_to_ready_is": "launch to healthy + deploy",
+            },
+        )
+
+    def root_pid(self) -> int | None:
+        if self._process is None or self._process.poll() is not None:
+            return None
+        return self._process.pid
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            procs.end_tree(self._process.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(5)
+
+    def log_tail(self) -> str:
+        return _tail(self.log)
+
+
+def python_version(python: Path) -> str:
+    result = subprocess.run(
+        [str(python), "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return result.stdout.strip() or "?"
+
+
+def this_python() -> str:
+    return sys.version.split()[0]

@@ -1,0 +1,334 @@
+"""The measured workload: executions of the sample's state machine, each timed from
+StartExecution to its SNS report observed on a subscribed SQS queue, and each
+checked (SUCCEEDED, a well-formed report matching its execution's price and type).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+import statistics
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import boto3
+from botocore.config import Config
+
+from bench.waiting import BenchmarkError, wait_for
+
+REGION = "us-east-1"
+SELL_ABOVE = 50  # the sample's threshold (lambdas/generate_buy_sell_recommendation)
+REPORT_TIMEOUT = 120.0
+DESCRIBE_TIMEOUT = 30.0
+BURST_TIMEOUT = 300.0
+ID = re.compile(r"^[0-9a-f]{32}$")
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def client(endpoint: str, service: str, pool: int = 10):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(
+            max_pool_connections=pool,
+            retries={"max_attempts": 2, "mode": "standard"},
+            read_timeout=60,
+            connect_timeout=5,
+        ),
+    )
+
+
+def expected_type(price: int) -> str:
+    return "sell" if price > SELL_ABOVE else "buy"
+
+
+@dataclass
+class Report:
+    observed: float  # time.perf_counter() when the benchmark received it
+    envelope: dict
+
+
+class ReportWatcher:
+    """Long-polls a queue subscribed to the report topic, in a thread of its own,
+    and notes when each SNS message (by MessageId) was observed."""
+
+    def __init__(self, endpoint: str, topic_arn: str) -> None:
+        self.sqs = client(endpoint, "sqs")
+        self.sns = client(endpoint, "sns")
+        self.topic_arn = topic_arn
+        name = f"bench-reports-{uuid.uuid4().hex[:8]}"
+        self.queue_url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(
+            QueueUrl=self.queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        self.subscription_arn = self.sns.subscribe(
+            TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True
+        )["SubscriptionArn"]
+        self.reports: dict[str, Report] = {}
+        self.errors: list[str] = []
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="report-watcher", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                response = self.sqs.receive_message(
+                    QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+                )
+            except Exception as error:  # noqa: BLE001 (reported, then retried)
+                self.errors.append(f"receive_message: {error}")
+                self._stop.wait(0.2)
+                continue
+            observed = time.perf_counter()
+            messages = response.get("Messages", [])
+            for message in messages:
+                try:
+                    envelope = json.loads(message["Body"])
+                    message_id = envelope["MessageId"]
+                except (ValueError, KeyError, TypeError) as error:
+                    self.errors.append(f"not an SNS envelope ({error}): {message['Body']!r:.200}")
+                    continue
+                with self._changed:
+                    self.reports.setdefault(message_id, Report(observed, envelope))
+                    self._changed.notify_all()
+            if messages:
+                with contextlib.suppress(Exception):
+                    self.sqs.delete_message_batch(
+                        QueueUrl=self.queue_url,
+                        Entries=[
+                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                            for i, m in enumerate(messages)
+                        ],
+                    )
+
+    def count(self) -> int:
+        with self._changed:
+            return len(self.reports)
+
+    def wait_count(self, at_least: int, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.reports) < at_least:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BenchmarkError(
+                        f"waited {timeout:.0f} s for {what}: {len(self.reports)} of "
+                        f"{at_least} reports observed" + self._error_note()
+                    )
+                self._changed.wait(min(left, 0.5))
+
+    def _error_note(self) -> str:
+        return f" (queue errors: {self.errors[-3:]})" if self.errors else ""
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        with contextlib.suppress(Exception):
+            self.sns.unsubscribe(SubscriptionArn=self.subscription_arn)
+        with contextlib.suppress(Exception):
+            self.sqs.delete_queue(QueueUrl=self.queue_url)
+
+
+class Workload:
+    def __init__(self, endpoint: str, outputs: dict, burst_size: int = 50) -> None:
+        self.endpoint = endpoint
+        self.state_machine_arn = outputs["state_machine_arn"]
+        self.topic_arn = outputs["topic_arn"]
+        self.sfn = client(endpoint, "stepfunctions", pool=max(10, burst_size + 4))
+        self.watcher = ReportWatcher(endpoint, self.topic_arn)
+        self.checked = 0
+
+    def close(self) -> None:
+        self.watcher.close()
+
+    # -- one execution ----------------------------------------------------------
+
+    def start(self, price: int) -> tuple[str, float]:
+        started = time.perf_counter()
+        arn = self.sfn.start_execution(
+            stateMachineArn=self.state_machine_arn,
+            name=f"bench-{uuid.uuid4().hex}",
+            input=json.dumps({"stock_price": price}),
+        )["executionArn"]
+        return arn, started
+
+    def run_one(self, price: int) -> float:
+        """One execution, start to report observed (seconds); checked."""
+        before = self.watcher.count()
+        arn, started = self.start(price)
+        # The report is the last thing the execution does: wait for it, and fail
+        # early if the execution ends without one.
+        deadline = time.monotonic() + REPORT_TIMEOUT
+        while True:
+            try:
+                self.watcher.wait_count(before + 1, 0.5, "the report")
+                break
+            except BenchmarkError:
+                status = self.sfn.describe_execution(executionArn=arn)
+                if status["status"] not in ("RUNNING", "SUCCEEDED"):
+                    self._fail_execution(arn, status)  # no report will come
+                if time.monotonic() > deadline:
+                    raise BenchmarkError(
+                        f"waited {REPORT_TIMEOUT:.0f} s for the SNS report of {arn} "
+                        f"(execution {status['status']})" + self.watcher._error_note()
+                    ) from None
+        message_id = self.check(arn, price)
+        return self.watcher.reports[message_id].observed - started
+
+    # -- the burst --------------------------------------------------------------
+
+    def burst(self, size: int) -> dict:
+        """``size`` executions started at once; seconds until all SUCCEEDED and all
+        reports observed."""
+        prices = [(7 * i + 3) % 100 for i in range(size)]
+        before = self.watcher.count()
+        barrier = threading.Barrier(size)
+
+        def start(price: int) -> tuple[str, float]:
+            barrier.wait(30)
+            return self.start(price)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=size) as pool:
+            started_runs = list(pool.map(start, prices))
+        all_started = time.perf_counter()
+        failed_check = [0.0]
+
+        def fail_fast() -> None:
+            if time.perf_counter() - failed_check[0] < 1.0:
+                return
+            failed_check[0] = time.perf_counter()
+            for status in ("FAILED", "TIMED_OUT", "ABORTED"):
+                listed = self.sfn.list_executions(
+                    stateMachineArn=self.state_machine_arn, statusFilter=status, maxResults=5
+                )["executions"]
+                mine = {arn for arn, _ in started_runs}
+                bad = [e for e in listed if e["executionArn"] in mine]
+                if bad:
+                    arn = bad[0]["executionArn"]
+                    self._fail_execution(arn, self.sfn.describe_execution(executionArn=arn))
+
+        deadline = time.monotonic() + BURST_TIMEOUT
+        while True:
+            try:
+                self.watcher.wait_count(before + size, 1.0, "the burst's reports")
+                break
+            except BenchmarkError:
+                fail_fast()
+                if time.monotonic() > deadline:
+                    raise BenchmarkError(
+                        f"waited {BURST_TIMEOUT:.0f} s for {size} executions started at once: "
+                        f"{self.watcher.count() - before} reports observed"
+                    ) from None
+        last_report = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            message_ids = list(
+                pool.map(
+                    lambda run: self.check(run[0], run[1]),
+                    zip([arn for arn, _ in started_runs], prices, strict=True),
+                )
+            )
+        done = time.perf_counter()
+        latencies = [
+            self.watcher.reports[mid].observed - t0
+            for mid, (_, t0) in zip(message_ids, started_runs, strict=True)
+        ]
+        observed_last = max(self.watcher.reports[mid].observed for mid in message_ids)
+        return {
+            "size": size,
+            "all_done_s": done - started,
+            "all_reports_observed_s": observed_last - started,
+            "start_calls_s": all_started - started,
+            "wait_after_last_report_s": done - last_report,
+            "latency_p50_s": statistics.median(latencies),
+            "latency_max_s": max(latencies),
+        }
+
+    # -- correctness ------------------------------------------------------------
+
+    def check(self, arn: str, price: int) -> str:
+        """Raises unless the execution SUCCEEDED and its report is right; its MessageId."""
+        description = wait_for(
+            lambda: (
+                (d := self.sfn.describe_execution(executionArn=arn))["status"] != "RUNNING" and d
+            ),
+            DESCRIBE_TIMEOUT,
+            f"execution {arn} to leave RUNNING",
+            interval=0.05,
+        )
+        if description["status"] != "SUCCEEDED":
+            self._fail_execution(arn, description)
+        try:
+            message_id = json.loads(description["output"])["MessageId"]
+        except (KeyError, TypeError, ValueError) as error:
+            raise BenchmarkError(
+                f"execution {arn} SUCCEEDED without an SNS MessageId in its output ({error}): "
+                f"{description.get('output')!r:.300}"
+            ) from None
+        report = self.watcher.reports.get(message_id)
+        if report is None:
+            wait_for(
+                lambda: message_id in self.watcher.reports,
+                10,
+                f"the SNS report {message_id} of {arn}",
+            )
+            report = self.watcher.reports[message_id]
+        problems = report_problems(report.envelope, price, self.topic_arn)
+        if problems:
+            raise BenchmarkError(
+                f"wrong report for {arn} (stock_price {price}): {'; '.join(problems)}; "
+                f"envelope: {json.dumps(report.envelope)[:500]}"
+            )
+        self.checked += 1
+        return message_id
+
+    def _fail_execution(self, arn: str, description: dict) -> None:
+        raise BenchmarkError(
+            f"execution {arn} ended {description['status']}, not SUCCEEDED: "
+            f"error={description.get('error')!r} cause={str(description.get('cause'))[:300]!r}"
+        )
+
+
+def report_problems(envelope: dict, price: int, topic_arn: str) -> list[str]:
+    """What is wrong with an SNS envelope for an execution with ``stock_price`` price."""
+    problems = []
+    if envelope.get("TopicArn") != topic_arn:
+        problems.append(f"TopicArn {envelope.get('TopicArn')!r} is not {topic_arn!r}")
+    try:
+        message = json.loads(envelope["Message"])
+        trade = message["Input"]
+    except (KeyError, TypeError, ValueError) as error:
+        return [*problems, f"Message is not JSON with an Input object ({error})"]
+    if not isinstance(trade, dict):
+        return [*problems, f"Input is {type(trade).__name__}, not an object"]
+    if set(trade) != {"id", "price", "type", "qty", "timestamp"}:
+        problems.append(f"Input has keys {sorted(trade)}")
+    if not ID.match(str(trade.get("id", ""))):
+        problems.append(f"id {trade.get('id')!r} is not 32 hex digits")
+    if trade.get("price") != str(price):
+        problems.append(f"price {trade.get('price')!r} is not {str(price)!r}")
+    if trade.get("type") != expected_type(price):
+        problems.append(f"type {trade.get('type')!r} is not {expected_type(price)!r}")
+    qty = trade.get("qty")
+    if not (isinstance(qty, str) and qty.isdigit() and 1 <= int(qty) <= 10):
+        problems.append(f"qty {qty!r} is not a string of 1 to 10")
+    if not TIMESTAMP.match(str(trade.get("timestamp", ""))):
+        problems.append(f"timestamp {trade.get('timestamp')!r} is not ISO-8601 UTC with ms")
+    return problems
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]

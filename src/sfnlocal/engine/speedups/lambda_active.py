@@ -1,0 +1,43 @@
+"""CreateFunction and UpdateFunctionCode/Configuration answer once the version is ready.
+
+LocalStack prepares a new function version in the background and answers at
+once with ``State: Pending`` (or ``LastUpdateStatus: InProgress``); preparing
+it (unzipping the code) takes a few milliseconds. A deploy then waits with
+boto3's waiter, which sleeps a whole second after a Pending answer: one second
+per function and per update, five of them in the sample's deploy.
+(LocalStack's ``LAMBDA_SYNCHRONOUS_CREATE`` does this for CreateFunction only,
+polling every 0.5 s.)
+
+This makes the request wait for the preparation, up to ``WAIT_SECONDS``, so
+the waiter's first look sees Active. Calls from LocalStack's own task threads
+(publishing a version) do not wait: their pool runs the preparation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+from sfnlocal.engine.speedups.lazy import after_import
+
+MODULE = "localstack.services.lambda_.invocation.lambda_service"
+WAIT_SECONDS = 10.0
+TASK_THREAD_PREFIX = "lambda-service-task"
+
+
+def _patch(module) -> None:
+    from localstack.utils.patch import Patch
+
+    def create_function_version(original, self, function_version):
+        future = original(self, function_version)
+        if not threading.current_thread().name.startswith(TASK_THREAD_PREFIX):
+            # A failure or a slow start shows in the version's state, as before.
+            with contextlib.suppress(Exception):
+                future.result(timeout=WAIT_SECONDS)
+        return future
+
+    Patch.function(module.LambdaService.create_function_version, create_function_version).apply()
+
+
+def install() -> None:
+    after_import(MODULE, _patch)

@@ -69,13 +69,8 @@ _IO = {"InputPath", "OutputPath"}
 _RESULT = {"ResultPath", "ResultSelector"}
 _ERRORS = {"Retry", "Catch"}
 _FLOW = {"Next", "End"}
-_JSONPATH_ONLY = {
-    "InputPath",
-    "OutputPath",
-    "ResultPath",
-    "ResultSelector",
-    "Parameters",
-    "ItemsPath",
+# Fields whose value must be a reference path (JSONPath mode only).
+_REFERENCE_PATH_FIELDS = (
     "TimeoutSecondsPath",
     "HeartbeatSecondsPath",
     "SecondsPath",
@@ -85,7 +80,15 @@ _JSONPATH_ONLY = {
     "MaxConcurrencyPath",
     "ToleratedFailureCountPath",
     "ToleratedFailurePercentagePath",
-}
+)
+_JSONPATH_ONLY = {
+    "InputPath",
+    "OutputPath",
+    "ResultPath",
+    "ResultSelector",
+    "Parameters",
+    "ItemsPath",
+} | set(_REFERENCE_PATH_FIELDS)
 _FIELDS: dict[str, set[str]] = {
     "Pass": _COMMON | _IO | _FLOW | {"ResultPath", "Parameters", "Result", "Assign", "Output"},
     "Task": _COMMON
@@ -369,17 +372,7 @@ class _Validator:
                 if key != "Parameters" and not isinstance(state[key], dict):
                     self.add(where, f'"{key}" must be an object')
                 self.template(where, key, state[key])
-        for key in (
-            "TimeoutSecondsPath",
-            "HeartbeatSecondsPath",
-            "SecondsPath",
-            "TimestampPath",
-            "ErrorPath",
-            "CausePath",
-            "MaxConcurrencyPath",
-            "ToleratedFailureCountPath",
-            "ToleratedFailurePercentagePath",
-        ):
+        for key in _REFERENCE_PATH_FIELDS:
             if key in state and not self.is_reference(state[key]):
                 self.add(where, f'"{key}" must be a reference path, got {state[key]!r}')
 

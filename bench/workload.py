@@ -20,6 +20,7 @@ import boto3
 from botocore.config import Config
 
 from bench.waiting import BenchmarkError, wait_for
+from sfnlocal.workflow.reports import subscribe_new_queue
 
 REGION = "us-east-1"
 SELL_ABOVE = 50  # the sample's threshold (lambdas/generate_buy_sell_recommendation)
@@ -64,14 +65,9 @@ class ReportWatcher:
         self.sqs = client(endpoint, "sqs")
         self.sns = client(endpoint, "sns")
         self.topic_arn = topic_arn
-        name = f"bench-reports-{uuid.uuid4().hex[:8]}"
-        self.queue_url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(
-            QueueUrl=self.queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
-        self.subscription_arn = self.sns.subscribe(
-            TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True
-        )["SubscriptionArn"]
+        self.queue_url, self.subscription_arn = subscribe_new_queue(
+            self.sqs, self.sns, topic_arn, f"bench-reports-{uuid.uuid4().hex[:8]}"
+        )
         self.reports: dict[str, Report] = {}
         self.errors: list[str] = []
         self._changed = threading.Condition()

@@ -11,6 +11,18 @@ from typing import Any
 from sfnlocal.workflow.connection import Connection
 
 
+def subscribe_new_queue(sqs: Any, sns: Any, topic_arn: str, name: str) -> tuple[str, str]:
+    """Creates queue ``name`` and subscribes it to the topic: (queue URL, subscription ARN)."""
+    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    subscription = sns.subscribe(
+        TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True
+    )
+    return queue_url, subscription["SubscriptionArn"]
+
+
 @dataclass(frozen=True)
 class Report:
     message_id: str
@@ -24,16 +36,9 @@ class ReportSubscription:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         name = f"{conn.outputs['prefix']}-reports-{uuid.uuid4().hex[:8]}"
-        self.queue_url = conn.sqs.create_queue(QueueName=name)["QueueUrl"]
-        queue_arn = conn.sqs.get_queue_attributes(
-            QueueUrl=self.queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
-        self.subscription_arn = conn.sns.subscribe(
-            TopicArn=conn.outputs["topic_arn"],
-            Protocol="sqs",
-            Endpoint=queue_arn,
-            ReturnSubscriptionArn=True,
-        )["SubscriptionArn"]
+        self.queue_url, self.subscription_arn = subscribe_new_queue(
+            conn.sqs, conn.sns, conn.outputs["topic_arn"], name
+        )
 
     def __enter__(self) -> ReportSubscription:
         return self

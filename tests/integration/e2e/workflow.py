@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
+from sfnlocal.workflow.reports import subscribe_new_queue
+
 EXECUTION_TIMEOUT = 90
 REPORT_TIMEOUT = 30
 
@@ -96,17 +98,10 @@ class ReportCollector:
 
     @classmethod
     def subscribe(cls, sns, sqs, outputs: dict) -> ReportCollector:
-        queue_url = sqs.create_queue(QueueName=f"e2e-reports-{uuid.uuid4().hex[:8]}")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        subscription = sns.subscribe(
-            TopicArn=outputs["topic_arn"],
-            Protocol="sqs",
-            Endpoint=queue_arn,
-            ReturnSubscriptionArn=True,
+        queue_url, subscription_arn = subscribe_new_queue(
+            sqs, sns, outputs["topic_arn"], f"e2e-reports-{uuid.uuid4().hex[:8]}"
         )
-        return cls(sns, sqs, queue_url, subscription["SubscriptionArn"])
+        return cls(sns, sqs, queue_url, subscription_arn)
 
     def _drain(self) -> None:
         response = self.sqs.receive_message(

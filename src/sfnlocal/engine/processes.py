@@ -40,10 +40,13 @@ def is_alive(pid: int) -> bool:
     except PermissionError:
         return True
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        )
+    except (OSError, ValueError):
         return False
-    return state != "Z"
+    # A zombie leader whose other threads still run still holds its sockets and files.
+    return not status["State"].strip().startswith("Z") or int(status["Threads"]) > 1
 
 
 def kill(pids: list[int], sig: signal.Signals) -> None:

@@ -135,7 +135,7 @@ class Sfnlocal:
                 [
                     str(self.settings.engine_python),
                     "-m",
-                    "sfnlocal.engine.speedups.service_catalog",
+                    "sfnlocal.in_localstack.speedups.service_catalog",
                 ],
                 cwd=self.repo_root,
                 env=self._environment(),

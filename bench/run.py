@@ -31,7 +31,7 @@ from bench.install import ensure_ministack
 from bench.procs import tree_memory
 from bench.waiting import BenchmarkError
 from bench.workload import Workload, percentile
-from sfnlocal.deploy.outputs import discover_outputs
+from sfnlocal.sample.outputs import Outputs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,7 +89,7 @@ def measure(engine, args: argparse.Namespace) -> dict:
         f"    healthy {start.launch_to_healthy_s:.2f} s after launch, deploy "
         f"{start.deploy_s:.2f} s, ready {start.up_to_ready_s:.2f} s after the start command"
     )
-    outputs = discover_outputs(engine.endpoint, PREFIX, "us-east-1")
+    outputs = Outputs.from_stack(engine.endpoint, PREFIX, "us-east-1")
     root = engine.root_pid()
     if root is None:
         raise BenchmarkError(f"{engine.label}: its process is gone after starting")

@@ -138,8 +138,8 @@ class ReportWatcher:
 class Workload:
     def __init__(self, endpoint: str, outputs: dict, burst_size: int = 50) -> None:
         self.endpoint = endpoint
-        self.state_machine_arn = outputs["state_machine_arn"]
-        self.topic_arn = outputs["topic_arn"]
+        self.state_machine_arn = outputs.state_machine_arn
+        self.topic_arn = outputs.topic_arn
         self.sfn = client(endpoint, "stepfunctions", pool=max(10, burst_size + 4))
         self.watcher = ReportWatcher(endpoint, self.topic_arn)
         self.checked = 0

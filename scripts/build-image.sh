@@ -7,7 +7,7 @@
 #   NO_CACHE=1 scripts/build-image.sh          # cold build
 #
 # Environment:
-#   IMAGE            tag to build (default: sfnlocal/localstack:2026.3.0)
+#   IMAGE            tag to build (default: $SFNLOCAL_IMAGE, else sfnlocal/localstack:2026.3.0)
 #   BASE_IMAGE       image to build FROM. Unset: python:3.13-slim if it is
 #                    present locally, else sfnlocal/python-base:trixie, made
 #                    by scripts/build-base-image.sh when missing.
@@ -20,7 +20,7 @@
 #   HTTP_PROXY, HTTPS_PROXY, NO_PROXY (any case): passed as build args when set
 set -euo pipefail
 
-IMAGE=${IMAGE:-sfnlocal/localstack:2026.3.0}
+IMAGE=${IMAGE:-${SFNLOCAL_IMAGE:-sfnlocal/localstack:2026.3.0}}
 DEFAULT_BASE=python:3.13-slim
 LOCAL_BASE=sfnlocal/python-base:trixie
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine.settings import EngineSettings
-from tests.integration.e2e.workflow import ReportCollector, Workflow
-from tests.stacks import (
+from sfnlocal.sample.outputs import Outputs
+from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
     chosen_stack_kind,
@@ -20,6 +19,7 @@ from tests.stacks import (
     free_port,
     running_stack,
 )
+from tests.support.workflow import ReportCollector, Workflow
 
 __all__ = ["REPO_ROOT", "free_port"]
 
@@ -42,7 +42,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
         raise pytest.UsageError(f"TEST_STACK={kind!r}: use auto, running, embedded or container")
     prefix = EngineSettings().prefix
     for endpoint, env in starters[kind]():
-        yield StackUnderTest(kind, endpoint, discover_outputs(endpoint, prefix), env)
+        yield StackUnderTest(kind, endpoint, Outputs.from_stack(endpoint, prefix), env)
 
 
 @pytest.fixture(scope="session")
@@ -55,4 +55,4 @@ def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
 
 @pytest.fixture(scope="session")
 def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.client("stepfunctions"), stack.outputs["state_machine_arn"])
+    return Workflow(stack.client("stepfunctions"), stack.outputs.state_machine_arn)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.trust.support import BulkReports
+from tests.support.trust import BulkReports
 
 HERE = Path(__file__).resolve().parent
 SLOW_REASON = "slow: run with 'make test-trust' (or name tests/load, or SFNLOCAL_SLOW_TESTS=1)"

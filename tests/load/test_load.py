@@ -16,7 +16,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.integration.trust.support import assert_queue_empty, engine_processes
+from tests.support.trust import assert_queue_empty, engine_processes
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +36,7 @@ def _client(stack, service: str, retried: Counter | None = None):
     client = boto3.client(
         service,
         endpoint_url=stack.endpoint,
-        region_name=stack.outputs["region"],
+        region_name=stack.outputs.region,
         aws_access_key_id="test",
         aws_secret_access_key="test",
         config=Config(
@@ -94,9 +94,9 @@ def test_executions_started_at_once_all_succeed_each_with_its_own_report(
 ):
     retried: Counter = Counter()
     sfn, sqs = _client(stack, "stepfunctions", retried), _client(stack, "sqs")
-    state_machine = stack.outputs["state_machine_arn"]
+    state_machine = stack.outputs.state_machine_arn
     dlq_depth_before = sqs.get_queue_attributes(
-        QueueUrl=stack.outputs["dlq_url"], AttributeNames=["ApproximateNumberOfMessages"]
+        QueueUrl=stack.outputs.dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]["ApproximateNumberOfMessages"]
     # GIVEN 200 inputs, prices 0..99 twice: both trades, the 50/51 boundary included
     run = uuid.uuid4().hex[:8]
@@ -151,9 +151,9 @@ def test_executions_started_at_once_all_succeed_each_with_its_own_report(
             and e["taskSucceededEventDetails"]["resourceType"] == "sqs"
         ]
         assert approvals == ["approved"], name
-    assert_queue_empty(sqs, stack.outputs["queue_url"])
+    assert_queue_empty(sqs, stack.outputs.queue_url)
     dlq_depth_after = sqs.get_queue_attributes(
-        QueueUrl=stack.outputs["dlq_url"], AttributeNames=["ApproximateNumberOfMessages"]
+        QueueUrl=stack.outputs.dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]["ApproximateNumberOfMessages"]
     assert dlq_depth_after == dlq_depth_before
     # AND the engine's memory after the run is reported (and stays bounded)

@@ -18,16 +18,16 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine import processes
 from sfnlocal.engine.compose import docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.sample.outputs import Outputs
 from tests.conftest import free_port
-from tests.integration.e2e.workflow import Workflow
-from tests.integration.trust.support import BulkReports, engine_processes, wait_for
-from tests.stacks import container_stack
+from tests.support.stacks import container_stack
+from tests.support.trust import BulkReports, engine_processes, wait_for
+from tests.support.workflow import Workflow
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,7 @@ class Clients:
 
 def _approver_mapping(lambda_, outputs: dict) -> dict:
     mappings = lambda_.list_event_source_mappings(
-        FunctionName=outputs["functions"]["ApproveRequest"]["name"]
+        FunctionName=outputs.functions["ApproveRequest"].name
     )["EventSourceMappings"]
     assert len(mappings) == 1, mappings
     return mappings[0]
@@ -71,12 +71,12 @@ def _park_executions(clients: Clients, outputs: dict) -> dict[str, object]:
         60,
         "the approver's trigger disabled",
     )
-    workflow = Workflow(sfn, outputs["state_machine_arn"])
+    workflow = Workflow(sfn, outputs.state_machine_arn)
     parked = [workflow.start({"stock_price": price}) for price in PARKED_PRICES]
 
     def waiting_for_approval() -> bool:
         attributes = sqs.get_queue_attributes(
-            QueueUrl=outputs["queue_url"], AttributeNames=["ApproximateNumberOfMessages"]
+            QueueUrl=outputs.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
         )["Attributes"]
         return int(attributes["ApproximateNumberOfMessages"]) == len(PARKED_PRICES)
 
@@ -85,14 +85,14 @@ def _park_executions(clients: Clients, outputs: dict) -> dict[str, object]:
     return {"parked": parked, "just started": just_started}
 
 
-def _assert_redeployed_and_forgetful(clients: Clients, before: dict, in_flight: dict) -> dict:
+def _assert_redeployed_and_forgetful(clients: Clients, before: Outputs, in_flight: dict) -> Outputs:
     """After the restart: the documents' resources are back, the engine's state is gone."""
     lambda_, sfn, sqs = clients("lambda"), clients("stepfunctions"), clients("sqs")
-    after = discover_outputs(clients.endpoint, before["prefix"])
+    after = Outputs.from_stack(clients.endpoint, before.prefix)
     # The init hook deployed every resource of the documents again, under the same ARNs.
     for key in ("state_machine_arn", "queue_arn", "dlq_arn", "topic_arn"):
-        assert after[key] == before[key], key
-    assert after["functions"] == before["functions"]
+        assert getattr(after, key) == getattr(before, key), key
+    assert after.functions == before.functions
     assert _approver_mapping(lambda_, after)["State"] == "Enabled"
     # The executions in flight are lost: they no longer exist, and nothing ran them on.
     for arns in in_flight.values():
@@ -100,10 +100,10 @@ def _assert_redeployed_and_forgetful(clients: Clients, before: dict, in_flight: 
             with pytest.raises(ClientError) as raised:
                 sfn.describe_execution(executionArn=arn)
             assert raised.value.response["Error"]["Code"] == "ExecutionDoesNotExist"
-    assert sfn.list_executions(stateMachineArn=after["state_machine_arn"])["executions"] == []
+    assert sfn.list_executions(stateMachineArn=after.state_machine_arn)["executions"] == []
     # So are the messages that were waiting on the approval queue.
     counts = sqs.get_queue_attributes(
-        QueueUrl=after["queue_url"],
+        QueueUrl=after.queue_url,
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     assert set(counts.values()) == {"0"}, counts
@@ -114,7 +114,7 @@ def _assert_serves(clients: Clients, outputs: dict) -> None:
     """A new execution runs end to end and reports its trade."""
     reports = BulkReports.subscribe(clients("sns"), clients("sqs"), outputs)
     try:
-        execution = Workflow(clients("stepfunctions"), outputs["state_machine_arn"]).run(
+        execution = Workflow(clients("stepfunctions"), outputs.state_machine_arn).run(
             {"stock_price": 77}
         )
         assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
@@ -139,7 +139,7 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
 ):
     settings = engine.settings
     clients = Clients(settings.endpoint)
-    before = discover_outputs(settings.endpoint, settings.prefix)
+    before = Outputs.from_stack(settings.endpoint, settings.prefix)
     # GIVEN executions in flight, and a queue created by hand
     in_flight = _park_executions(clients, before)
     clients("sqs").create_queue(QueueName=f"by-hand-{uuid.uuid4().hex[:8]}")
@@ -161,9 +161,8 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
     assert not [url for url in queues if "/by-hand-" in url]
     # AND what lives outside the engine survived: its log (appended to), the outputs file
     assert settings.log_file.stat().st_size > log_size
-    assert (
-        json.loads((settings.state_dir / "outputs.json").read_text())["state_machine_arn"]
-        == (outputs["state_machine_arn"])
+    assert json.loads((settings.state_dir / "outputs.json").read_text())["state_machine_arn"] == (
+        outputs.state_machine_arn
     )
     # AND the stack serves again
     _assert_serves(clients, outputs)
@@ -188,7 +187,7 @@ def test_a_container_stack_restarted_mid_execution_comes_back_deployed_without_i
     found = engine_processes(container_endpoint)
     assert found is not None and found.kind == "container", found
     clients = Clients(container_endpoint)
-    before = discover_outputs(container_endpoint, EngineSettings().prefix)
+    before = Outputs.from_stack(container_endpoint, EngineSettings().prefix)
     # GIVEN executions in flight on the container stack
     in_flight = _park_executions(clients, before)
     # WHEN its container is stopped and started again (docker stop / docker start)

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from sfnlocal.checks.asl import asl_problems, iter_states, statelint_problems
 from sfnlocal.checks.report import run_checks
-from sfnlocal.checks.resolved import Symbolic
 from sfnlocal.deploy import deployer
 from sfnlocal.deploy.deployer import deploy, prepare
-from sfnlocal.deploy.documents import ASL_PATH, load_documents
-from sfnlocal.deploy.errors import DocumentError
+from sfnlocal.sample.asl import asl_problems, iter_states, statelint_problems
+from sfnlocal.sample.documents import ASL_PATH, load_documents
+from sfnlocal.sample.errors import DocumentError
+from sfnlocal.sample.resolved import Symbolic
 from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -331,7 +331,7 @@ def test_the_deploy_refuses_a_broken_state_machine_without_touching_the_stack(
         raise AssertionError("the deploy reached for the stack")
 
     monkeypatch.setattr(deployer, "make_session", no_network)
-    monkeypatch.setattr(deployer, "Clients", no_network)
+    monkeypatch.setattr(deployer, "StackClients", no_network)
     # WHEN deployed THEN it refuses with the documents' problems, before any call
     with pytest.raises(DocumentError, match="'Buy Stock' goes to 'Report Results'"):
         deploy("http://127.0.0.1:9", repo_root=repo)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sfnlocal.deploy.deployer import FUNCTION_PLACEHOLDERS, prepare
-from sfnlocal.deploy.documents import Document, EventSource, find_repo_root, load_documents
-from sfnlocal.deploy.errors import DocumentError
-from sfnlocal.deploy.placeholders import PlaceholderError, find_placeholders, substitute
+from sfnlocal.sample.documents import Document, EventSource, find_repo_root, load_documents
+from sfnlocal.sample.errors import DocumentError
+from sfnlocal.sample.placeholders import PlaceholderError, find_placeholders, substitute
 from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from sfnlocal.checks.catalog import Catalog
-from sfnlocal.checks.iam_grammar import is_arn, policy_problems
 from sfnlocal.checks.report import run_checks
 from sfnlocal.deploy.deployer import prepare
-from sfnlocal.deploy.errors import DocumentError
+from sfnlocal.sample.errors import DocumentError
+from sfnlocal.sample.iam_grammar import is_arn, policy_problems
 from tests.unit.documents import edit_json
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

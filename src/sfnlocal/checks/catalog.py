@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .iam_grammar import as_list, statements
+from sfnlocal.sample.iam_grammar import as_list, statements
 
 
 class CatalogUnavailable(RuntimeError):

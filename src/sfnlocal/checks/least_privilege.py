@@ -41,13 +41,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from sfnlocal.deploy.documents import ASL_PATH, Documents, FunctionSpec
+from sfnlocal.sample.asl import iter_states
+from sfnlocal.sample.documents import ASL_PATH, Documents, FunctionSpec
+from sfnlocal.sample.iam_grammar import as_list, statements
+from sfnlocal.sample.resolved import Symbolic
 
-from .asl import iter_states
 from .calls import function_calls, iam_action
 from .catalog import Catalog, pattern_regex
-from .iam_grammar import as_list, statements
-from .resolved import Symbolic
 
 LOGS_GROUP = "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{function}:*"
 LOGS_STREAMS = (

@@ -21,13 +21,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from sfnlocal.deploy.deployer import prepare
-from sfnlocal.deploy.documents import ASL_PATH, IAM_DIR, find_repo_root
-from sfnlocal.deploy.errors import DeployError, DocumentError, Problem
+from sfnlocal.deploy.errors import DeployError
+from sfnlocal.sample.asl import statelint_problems
+from sfnlocal.sample.documents import ASL_PATH, IAM_DIR, find_repo_root
+from sfnlocal.sample.errors import DocumentError, Problem
+from sfnlocal.sample.resolved import Symbolic
 
-from .asl import statelint_problems
 from .catalog import Catalog, CatalogUnavailable
 from .least_privilege import Excess, Missing, RoleCheck, check_roles, listing
-from .resolved import Symbolic
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

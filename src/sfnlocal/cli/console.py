@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sfnlocal.deploy.errors import DeployError, DocumentError
-from sfnlocal.engine.errors import EngineError
-from sfnlocal.workflow.connection import WorkflowError
+from sfnlocal.errors import UserError
+from sfnlocal.sample.errors import DocumentError
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -31,19 +30,10 @@ def user_errors[**P, R](command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except EngineError as error:
+        except UserError as error:
             if error.details:
                 errors.print(error.details, markup=False)
-            fail(error.problem, error.fix)
+            fail(error.problem, error.fix, code=2 if isinstance(error, DocumentError) else 1)
             raise  # unreachable: fail() raises
-        except WorkflowError as error:
-            fail(error.problem, error.fix)
-            raise
-        except DocumentError as error:
-            fail(str(error), "correct the document(s) named above, then 'make deploy'", code=2)
-            raise
-        except DeployError as error:
-            fail(str(error), "see 'make logs'; 'make deploy' retries")
-            raise
 
     return wrapper

@@ -9,11 +9,11 @@ import time
 import typer
 
 from sfnlocal.cli.console import console, fail, user_errors
-from sfnlocal.deploy.errors import DeployError
-from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
+from sfnlocal.errors import UserError
+from sfnlocal.sample.outputs import Outputs
 
 
 @user_errors
@@ -36,16 +36,16 @@ def up(
 
 def _print_usage(settings: EngineSettings) -> None:
     try:
-        outputs = discover_outputs(settings.endpoint, settings.prefix)
-    except DeployError as error:
-        fail(str(error), "read the deploy's output in 'make logs', fix it, then 'make deploy'")
-    arn = outputs.get("state_machine_arn", "(not deployed: see 'make logs')")
+        outputs = Outputs.from_stack(settings.endpoint, settings.prefix)
+    except UserError as error:
+        fail(error.problem, "read the deploy's output in 'make logs', fix it, then 'make deploy'")
+    arn = outputs.state_machine_arn
     console.print(f"State machine: {arn}")
     console.print(f"Approval mode: {settings.approval_mode}")
     console.print("Start an execution:")
     console.print("  make run PRICE=20        # or, with the AWS CLI (credentials test/test):")
     console.print(
-        f"  aws --endpoint-url {settings.endpoint} --region {outputs.get('region', 'us-east-1')} "
+        f"  aws --endpoint-url {settings.endpoint} --region {outputs.region} "
         f"stepfunctions start-execution --state-machine-arn {arn} "
         """--input '{"stock_price": 20}'""",
         soft_wrap=True,

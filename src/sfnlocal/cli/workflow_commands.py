@@ -78,7 +78,7 @@ def _print_report(reports: ReportSubscription, message_id: str | None, wait: flo
     while time.monotonic() < deadline:
         for report in reports.receive(wait_seconds=1):
             if report.message_id == message_id:
-                topic = reports.conn.outputs["topic_name"]
+                topic = reports.conn.outputs.topic_name
                 console.print(f"Report on {topic}: {json.dumps(report.message)}", soft_wrap=True)
                 return
     console.print(f"[yellow]no report with MessageId {message_id} seen within {wait:.0f} s[/]")
@@ -164,7 +164,7 @@ def results(
     seen = 0
     deadline = time.monotonic() + timeout if timeout else None
     with ReportSubscription(conn) as reports:
-        console.print(f"Following {conn.outputs['topic_name']} (Ctrl-C stops) ...")
+        console.print(f"Following {conn.outputs.topic_name} (Ctrl-C stops) ...")
         try:
             while not deadline or time.monotonic() < deadline:
                 for report in reports.receive(wait_seconds=1):

@@ -9,10 +9,12 @@ The documents are the repository's ``statemachine/``, ``iam/`` and
 or ``python -m sfnlocal.deploy --help``.
 """
 
+from sfnlocal.sample.documents import Documents, FunctionSpec, find_repo_root, load_documents
+from sfnlocal.sample.errors import DocumentError, Problem
+from sfnlocal.sample.outputs import FunctionOutput, Outputs
+
 from .deployer import deploy, prepare
-from .documents import Documents, FunctionSpec, find_repo_root, load_documents
-from .errors import DeployError, DocumentError, Problem
-from .outputs import read_outputs, write_outputs
+from .errors import DeployError
 from .packaging import build_package, code_sha256
 
 __all__ = [
@@ -27,6 +29,6 @@ __all__ = [
     "find_repo_root",
     "load_documents",
     "prepare",
-    "read_outputs",
-    "write_outputs",
+    "Outputs",
+    "FunctionOutput",
 ]

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .aws import default_endpoint, default_region
+from sfnlocal.clients import default_endpoint, default_region
+from sfnlocal.sample.documents import find_repo_root
+from sfnlocal.sample.errors import DocumentError
+
 from .deployer import deploy, prepare
-from .documents import find_repo_root
-from .errors import DeployError, DocumentError
+from .errors import DeployError
 
 EXIT_DEPLOY_FAILED = 1
 EXIT_INVALID_DOCUMENTS = 2

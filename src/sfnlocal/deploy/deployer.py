@@ -5,48 +5,39 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import boto3
 
-from .aws import Clients, default_region, make_session
-from .documents import Documents, FunctionSpec, find_repo_root, load_documents
-from .errors import DeployError, DocumentError, Problem
+from sfnlocal.clients import StackClients, default_region, make_session
+from sfnlocal.sample.documents import Documents, FunctionSpec, find_repo_root, load_documents
+from sfnlocal.sample.errors import DocumentError, Problem
+from sfnlocal.sample.layout import (
+    APPROVAL_QUEUE,
+    FUNCTION_PLACEHOLDERS,
+    GLOBAL_PLACEHOLDERS,
+    QUEUE_KEYS,
+    function_values,
+    placeholder_names,
+    placeholder_values,
+)
+from sfnlocal.sample.names import Arns, Names
+from sfnlocal.sample.outputs import APPROVAL_MODES, FunctionOutput, Outputs
+from sfnlocal.sample.resolved import check_resolved
+
+from .errors import DeployError
 from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
 from .messaging import ensure_queue, ensure_topic, redrive_policy
-from .names import Arns, Names
-from .outputs import write_outputs
 from .packaging import build_package
 from .progress import Printer, Progress
 from .roles import ensure_role
 from .state_machine import ensure_state_machine
 
-APPROVAL_QUEUE = "approval"
-"""The key by which function.json's ``event_source.queue`` names the approval queue."""
-QUEUE_KEYS = frozenset({APPROVAL_QUEUE})
 MAX_RECEIVE_COUNT = 3
 """Receives of an approval message before it moves to the dead-letter queue."""
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 VISIBILITY_TIMEOUT_FACTOR = 6
 """AWS's advice: a queue's visibility timeout >= 6 x its consumer's timeout (+ batching window)."""
 MIN_VISIBILITY_TIMEOUT = 30
-
-GLOBAL_PLACEHOLDERS = frozenset(
-    {
-        "Partition",
-        "Region",
-        "AccountId",
-        "Prefix",
-        "StateMachineArn",
-        "RequestHumanApprovalQueueArn",
-        "RequestHumanApprovalQueueUrl",
-        "RequestHumanApprovalDeadLetterQueueArn",
-        "ReportResultTopicArn",
-    }
-)
-"""Placeholders resolved in every document (besides each function's ``asl_placeholder``)."""
-FUNCTION_PLACEHOLDERS = frozenset({"FunctionName", "FunctionArn"})
-"""Placeholders also resolved in a function role's policies: that function's name and ARN."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +50,7 @@ class Plan:
     """Function logical name -> its deployment package."""
 
     def placeholder_names(self) -> set[str]:
-        return set(GLOBAL_PLACEHOLDERS) | {
-            spec.asl_placeholder for spec in self.documents.functions if spec.asl_placeholder
-        }
+        return placeholder_names(self.documents)
 
 
 def prepare(repo_root: Path, prefix: str) -> Plan:
@@ -88,8 +77,6 @@ def prepare(repo_root: Path, prefix: str) -> Plan:
         raise DocumentError(clashes)
     plan = Plan(documents, names, {})
     documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
-    from sfnlocal.checks.resolved import check_resolved  # here: it imports this module
-
     check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
     for spec in documents.functions:
         plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
@@ -103,9 +90,6 @@ def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
         for spec in consumers
     ]
     return max([MIN_VISIBILITY_TIMEOUT, *needed])
-
-
-APPROVAL_MODES = ("auto", "manual")
 
 
 def check_approval_mode(mode: str) -> str:
@@ -125,7 +109,7 @@ def deploy(
     printer: Printer = print,
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
-) -> dict[str, Any]:
+) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
     Every document is validated and every package built before the first call
@@ -155,7 +139,7 @@ def deploy(
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)
-    clients = Clients(session, endpoint_url, region)
+    clients = StackClients(endpoint_url, region, session)
     progress = Progress(printer)
 
     identity = clients.sts.get_caller_identity()
@@ -165,21 +149,9 @@ def deploy(
     progress.info(f"deploying prefix {prefix!r} to {endpoint_url} ({region}, account {account_id})")
 
     function_names = {spec.name: names.function(spec.name) for spec in documents.functions}
-    values: dict[str, str] = {
-        "Partition": partition,
-        "Region": region,
-        "AccountId": account_id,
-        "Prefix": prefix,
-        "StateMachineArn": arns.state_machine(names.state_machine),
-        **{
-            spec.asl_placeholder: arns.function(function_names[spec.name])
-            for spec in documents.functions
-            if spec.asl_placeholder
-        },
-    }
 
     # Messaging first: the policies name the queue and the topic.
-    values["ReportResultTopicArn"] = ensure_topic(clients.sns, names.report_topic, progress)
+    topic_arn = ensure_topic(clients.sns, names.report_topic, progress)
     dlq = ensure_queue(
         clients.sqs,
         names.approval_dlq,
@@ -200,9 +172,14 @@ def deploy(
         },
         progress,
     )
-    values["RequestHumanApprovalQueueArn"] = queue.arn
-    values["RequestHumanApprovalQueueUrl"] = queue.url
-    values["RequestHumanApprovalDeadLetterQueueArn"] = dlq.arn
+    values = placeholder_values(documents, names, arns, queue.url)
+    expected = {
+        "ReportResultTopicArn": topic_arn,
+        "RequestHumanApprovalQueueArn": queue.arn,
+        "RequestHumanApprovalDeadLetterQueueArn": dlq.arn,
+    }
+    if mismatch := {k: v for k, v in expected.items() if values[k] != v}:
+        raise DeployError(f"the stack named resources other than expected: {mismatch}")
     queue_arns = {APPROVAL_QUEUE: queue.arn}
 
     # Roles.
@@ -216,17 +193,13 @@ def deploy(
     )
     function_roles: dict[str, str] = {}
     for spec in documents.functions:
-        function_values = {
-            **values,
-            "FunctionName": function_names[spec.name],
-            "FunctionArn": arns.function(function_names[spec.name]),
-        }
+        own_values = function_values(values, names, arns, spec)
         function_roles[spec.name] = ensure_role(
             clients.iam,
             names.function_role(spec.name),
-            documents.lambda_trust.render(function_values),
+            documents.lambda_trust.render(own_values),
             {
-                Path(doc.path).stem: doc.render(function_values)
+                Path(doc.path).stem: doc.render(own_values)
                 for doc in documents.function_documents(spec)
             },
             progress,
@@ -277,34 +250,32 @@ def deploy(
         progress,
     )
 
-    outputs: dict[str, Any] = {
-        "endpoint": endpoint_url,
-        "region": region,
-        "account_id": account_id,
-        "prefix": prefix,
-        "state_machine_name": names.state_machine,
-        "state_machine_arn": state_machine_arn,
-        "queue_name": queue.name,
-        "queue_url": queue.url,
-        "queue_arn": queue.arn,
-        "dlq_name": dlq.name,
-        "dlq_url": dlq.url,
-        "dlq_arn": dlq.arn,
-        "topic_name": names.report_topic,
-        "topic_arn": values["ReportResultTopicArn"],
-        "functions": {
-            spec.name: {
-                "name": function_names[spec.name],
-                "arn": function_arns[spec.name],
-                "role_arn": function_roles[spec.name],
-            }
+    outputs = Outputs(
+        endpoint=endpoint_url,
+        region=region,
+        account_id=account_id,
+        prefix=prefix,
+        state_machine_name=names.state_machine,
+        state_machine_arn=state_machine_arn,
+        queue_name=queue.name,
+        queue_url=queue.url,
+        queue_arn=queue.arn,
+        dlq_name=dlq.name,
+        dlq_url=dlq.url,
+        dlq_arn=dlq.arn,
+        topic_name=names.report_topic,
+        topic_arn=topic_arn,
+        functions={
+            spec.name: FunctionOutput(
+                function_names[spec.name], function_arns[spec.name], function_roles[spec.name]
+            )
             for spec in documents.functions
         },
-        "roles": {"StateMachine": state_machine_role, **function_roles},
-        "event_source_mappings": mappings,
-        "approval_mode": approval_mode,
-    }
+        roles={"StateMachine": state_machine_role, **function_roles},
+        event_source_mappings=mappings,
+        approval_mode=approval_mode,
+    )
     if outputs_path is not None:
-        write_outputs(Path(outputs_path), outputs)
+        outputs.write(Path(outputs_path))
         progress.info(f"outputs written to {outputs_path}")
     return outputs

@@ -1,35 +1,13 @@
-"""The errors that the deploy reports."""
+"""The error a deploy reports when it cannot go on."""
 
-from __future__ import annotations
-
-from collections.abc import Iterable
-from dataclasses import dataclass
+from sfnlocal.errors import UserError
 
 
-class DeployError(Exception):
+class DeployError(UserError):
     """The deploy cannot go on; the message says why."""
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file."""
-
-    path: str
-    """The file, relative to the repository root."""
-    message: str
+    def __init__(self, problem: str, fix: str | None = None, details: str | None = None):
+        super().__init__(problem, fix or "see 'make logs'; 'make deploy' retries", details)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class DocumentError(DeployError):
-    """One or more documents are invalid; nothing was deployed.
-
-    ``problems`` lists every problem found, each naming its file.
-    """
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {problem}" for problem in self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the documents:\n{lines}")
+        return self.problem

@@ -1,5 +1,5 @@
 """The engine: LocalStack, run embedded on the host or as a Compose stack."""
 
-from sfnlocal.engine.errors import EngineError
+from sfnlocal.errors import UserError
 
-__all__ = ["EngineError"]
+__all__ = ["UserError"]

@@ -6,12 +6,13 @@ import os
 import shutil
 import subprocess
 
-from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.health import probe
 from sfnlocal.engine.ports import ensure_port_free
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.errors import UserError
 
-IMAGE = "sfnlocal/localstack:2026.3.0"
+IMAGE = os.environ.get("SFNLOCAL_IMAGE") or "sfnlocal/localstack:2026.3.0"
+"""The image tag; SFNLOCAL_IMAGE names another (one per checkout, say)."""
 SERVICE = "localstack"
 
 
@@ -50,11 +51,11 @@ class ComposeStack:
                 timeout=timeout,
             )
         except FileNotFoundError:
-            raise EngineError(
+            raise UserError(
                 "docker is not installed", fix="install Docker, or use STACK=embedded"
             ) from None
         except subprocess.CalledProcessError as error:
-            raise EngineError(
+            raise UserError(
                 f"'docker compose {' '.join(args)}' failed (exit {error.returncode})",
                 fix="see its output above; 'make logs' shows the container's log",
                 details=(error.stderr or "").strip() or None,
@@ -63,7 +64,7 @@ class ComposeStack:
     def build(self) -> None:
         script = self.settings.repo_root / "scripts" / "build-image.sh"
         if subprocess.run(["bash", str(script)], cwd=self.settings.repo_root).returncode:
-            raise EngineError(f"building the image {IMAGE} failed", fix="see the output above")
+            raise UserError(f"building the image {IMAGE} failed", fix="see the output above")
 
     def start(self, timeout: float) -> None:
         if not self.running():
@@ -80,7 +81,7 @@ class ComposeStack:
     def running(self) -> bool:
         try:
             result = self._compose("ps", "--quiet", SERVICE, capture=True, timeout=30)
-        except EngineError:
+        except UserError:
             return False
         return bool(result.stdout.strip())
 

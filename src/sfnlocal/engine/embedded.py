@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.engine import processes
-from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.health import Readiness, probe, wait_until_ready
 from sfnlocal.engine.ports import ensure_port_free
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.errors import UserError
 
 START_TIMEOUT = float(os.environ.get("READY_TIMEOUT", "180"))
 STOP_TIMEOUT = 20.0
@@ -90,7 +90,7 @@ class EmbeddedEngine:
                 still_running=lambda: process.poll() is None,
                 on_failure=self.log_tail,
             )
-        except EngineError:
+        except UserError:
             if process.poll() is None:
                 self.stop()
             raise
@@ -98,7 +98,7 @@ class EmbeddedEngine:
 
     def _check_installed(self) -> None:
         if not self.settings.engine_python.exists():
-            raise EngineError(
+            raise UserError(
                 f"the engine is not installed ({self.settings.engine_python} is missing)",
                 fix="run 'make up' (or 'scripts/setup-envs engine runtimes')",
             )

@@ -5,12 +5,12 @@ from __future__ import annotations
 import errno
 import socket
 
-from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.settings import LOCALHOST
+from sfnlocal.errors import UserError
 
 
 def ensure_port_free(port: int) -> None:
-    """Raises EngineError naming the port and the fix when something listens there."""
+    """Raises UserError naming the port and the fix when something listens there."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -18,7 +18,7 @@ def ensure_port_free(port: int) -> None:
         except OSError as error:
             if error.errno != errno.EADDRINUSE:
                 raise
-            raise EngineError(
+            raise UserError(
                 f"port {port} on {LOCALHOST} is already in use (another LocalStack, "
                 "or this repo's other stack kind?)",
                 fix=f"stop what listens there ('make down', or 'ss -ltnp | grep {port}'), "

@@ -6,9 +6,9 @@ from enum import StrEnum
 
 from sfnlocal.engine.compose import ComposeStack, docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
-from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.health import probe
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.errors import UserError
 
 
 class StackMode(StrEnum):
@@ -23,13 +23,13 @@ def choose_mode(requested: str) -> tuple[StackMode, str]:
         return StackMode.EMBEDDED, "STACK=embedded"
     if requested == "container":
         if not docker_available():
-            raise EngineError(
+            raise UserError(
                 "STACK=container, but no Docker engine with Compose v2 answers",
                 fix="start Docker ('sudo scripts/install-docker.sh'), or use STACK=embedded",
             )
         return StackMode.CONTAINER, "STACK=container"
     if requested != "auto":
-        raise EngineError(
+        raise UserError(
             f"unknown STACK={requested!r}", fix="use STACK=auto, STACK=embedded or STACK=container"
         )
     if docker_available():
@@ -61,7 +61,7 @@ class Stack:
     def up(self, mode: StackMode, timeout: float) -> None:
         current = self.running_mode()
         if current and current is not mode:
-            raise EngineError(
+            raise UserError(
                 f"the {current} stack is already running",
                 fix=f"'make down' first, or keep using it (STACK={current})",
             )
@@ -98,7 +98,7 @@ class Stack:
     def require_running(self) -> StackMode:
         mode = self.running_mode()
         if mode is None and not probe(self.settings.endpoint).healthy:
-            raise EngineError(
+            raise UserError(
                 f"no stack is running at {self.settings.endpoint}", fix="start one with 'make up'"
             )
         return mode or StackMode.EMBEDDED

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from sfnlocal.deploy.functions import wait_for_trigger_state
-from sfnlocal.workflow.connection import Connection, WorkflowError
+from sfnlocal.errors import UserError
+from sfnlocal.workflow.connection import Connection
 from sfnlocal.workflow.executions import execution_arn, history
 
 APPROVED_OUTPUT = '"approved"'  # what the sample's approver answers
@@ -66,7 +67,7 @@ def _waiting(conn: Connection, execution_id: str) -> PendingApproval:
     description = conn.sfn.describe_execution(executionArn=arn)
     waiting = _pending_in(description, history(conn, arn))
     if description["status"] != "RUNNING" or waiting is None:
-        raise WorkflowError(
+        raise UserError(
             f"execution {description['name']} is not waiting for approval "
             f"(status {description['status']})",
             "'sfnlocal approvals list' shows the executions that are",
@@ -90,9 +91,9 @@ def reject(conn: Connection, execution_id: str, reason: str) -> PendingApproval:
 
 
 def _trigger(conn: Connection) -> dict[str, Any]:
-    mappings = conn.lambda_.list_event_source_mappings(EventSourceArn=conn.outputs["queue_arn"])
+    mappings = conn.lambda_.list_event_source_mappings(EventSourceArn=conn.outputs.queue_arn)
     if not mappings["EventSourceMappings"]:
-        raise WorkflowError(
+        raise UserError(
             "the approval queue has no trigger (is the sample fully deployed?)", "'make deploy'"
         )
     return mappings["EventSourceMappings"][0]
@@ -110,7 +111,7 @@ def set_mode(conn: Connection, new_mode: str) -> int:
     messages are left for the approver, which sends them to the dead-letter queue.
     """
     if new_mode not in ("auto", "manual"):
-        raise WorkflowError(f"unknown approval mode {new_mode!r}", "use 'auto' or 'manual'")
+        raise UserError(f"unknown approval mode {new_mode!r}", "use 'auto' or 'manual'")
     trigger = _trigger(conn)
     cleared = _clear_answered_requests(conn) if new_mode == "auto" else 0
     conn.lambda_.update_event_source_mapping(UUID=trigger["UUID"], Enabled=new_mode == "auto")
@@ -120,7 +121,7 @@ def set_mode(conn: Connection, new_mode: str) -> int:
 
 def _clear_answered_requests(conn: Connection) -> int:
     waiting_tokens = {p.task_token for p in pending(conn)}
-    queue_url, cleared = conn.outputs["queue_url"], 0
+    queue_url, cleared = conn.outputs.queue_url, 0
     seen: set[str] = set()
     while True:
         messages = conn.sqs.receive_message(

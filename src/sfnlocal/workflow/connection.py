@@ -8,17 +8,9 @@ from typing import Any
 
 import boto3
 
-from sfnlocal.deploy.outputs import discover_outputs
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
-
-
-class WorkflowError(Exception):
-    """Something the user asked for cannot be done; says what to do instead."""
-
-    def __init__(self, problem: str, fix: str) -> None:
-        super().__init__(problem)
-        self.problem, self.fix = problem, fix
+from sfnlocal.sample.outputs import Outputs
 
 
 @dataclass
@@ -30,7 +22,7 @@ class Connection:
         return boto3.client(
             service,
             endpoint_url=self.settings.endpoint,
-            region_name=self.outputs["region"],
+            region_name=self.outputs.region,
             aws_access_key_id="test",
             aws_secret_access_key="test",
         )
@@ -53,11 +45,11 @@ class Connection:
 
     @property
     def state_machine_arn(self) -> str:
-        return self.outputs["state_machine_arn"]
+        return self.outputs.state_machine_arn
 
 
 def connect(settings: EngineSettings | None = None) -> Connection:
-    """Raises EngineError when no stack runs, DeployError when the sample is not deployed."""
+    """Raises UserError when no stack runs, DeployError when the sample is not deployed."""
     settings = settings or EngineSettings()
     Stack(settings).require_running()
-    return Connection(settings, discover_outputs(settings.endpoint, settings.prefix))
+    return Connection(settings, Outputs.from_stack(settings.endpoint, settings.prefix))

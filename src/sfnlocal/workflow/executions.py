@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sfnlocal.workflow.connection import Connection, WorkflowError
+from sfnlocal.errors import UserError
+from sfnlocal.workflow.connection import Connection
 
 END_EVENTS = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
 TRADE_STATES = {"Buy Stock": "buy", "Sell Stock": "sell"}
 
 
 def execution_arn(conn: Connection, execution_id: str) -> str:
-    """The ARN of an execution given by ARN or by name; WorkflowError if unknown."""
+    """The ARN of an execution given by ARN or by name; UserError if unknown."""
     if execution_id.startswith("arn:"):
         arn = execution_id
     else:
@@ -25,7 +26,7 @@ def execution_arn(conn: Connection, execution_id: str) -> str:
     try:
         conn.sfn.describe_execution(executionArn=arn)
     except conn.sfn.exceptions.ExecutionDoesNotExist:
-        raise WorkflowError(
+        raise UserError(
             f"no execution {execution_id!r} on {conn.state_machine_arn}",
             "'sfnlocal executions' lists the recent ones (use the NAME or ARN column)",
         ) from None
@@ -59,7 +60,7 @@ def follow(
         if any(event["type"] in END_EVENTS for event in events):
             return
         if deadline and time.monotonic() > deadline:
-            raise WorkflowError(
+            raise UserError(
                 f"execution {arn} still running after {timeout:.0f} s",
                 "it may be waiting for an approval: 'sfnlocal approvals list'",
             )

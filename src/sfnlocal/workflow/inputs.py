@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sfnlocal.workflow.connection import WorkflowError
+from sfnlocal.errors import UserError
 
 
 @cache
@@ -17,7 +17,7 @@ def _stock_rules(repo_root: Path) -> ModuleType:
     path = repo_root / "lambdas" / "shared" / "stock.py"
     spec = importlib.util.spec_from_file_location("sample_stock_rules", path)
     if spec is None or spec.loader is None:
-        raise WorkflowError(f"cannot load {path}", "run from a checkout of this repository")
+        raise UserError(f"cannot load {path}", "run from a checkout of this repository")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -30,6 +30,6 @@ def execution_input(repo_root: Path, price: int | None) -> dict[str, Any]:
     try:
         return {"stock_price": rules.validate_stock_price(price)}
     except rules.InvalidStockPriceError as error:
-        raise WorkflowError(
+        raise UserError(
             str(error), f"give --price a whole number from {rules.MIN_PRICE} to {rules.MAX_PRICE}"
         ) from None

@@ -35,9 +35,9 @@ class ReportSubscription:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        name = f"{conn.outputs['prefix']}-reports-{uuid.uuid4().hex[:8]}"
+        name = f"{conn.outputs.prefix}-reports-{uuid.uuid4().hex[:8]}"
         self.queue_url, self.subscription_arn = subscribe_new_queue(
-            conn.sqs, conn.sns, conn.outputs["topic_arn"], name
+            conn.sqs, conn.sns, conn.outputs.topic_arn, name
         )
 
     def __enter__(self) -> ReportSubscription:

@@ -160,7 +160,7 @@ def test_requests_answered_by_hand_are_not_answered_again_in_auto_mode(
     assert "cleared 1 request" in switched.stdout
     sqs = stack.client("sqs")
     attributes = sqs.get_queue_attributes(
-        QueueUrl=stack.outputs["queue_url"], AttributeNames=["ApproximateNumberOfMessages"]
+        QueueUrl=stack.outputs.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "0"
 

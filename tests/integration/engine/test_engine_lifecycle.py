@@ -10,8 +10,8 @@ import pytest
 
 from sfnlocal.engine import processes
 from sfnlocal.engine.embedded import EmbeddedEngine
-from sfnlocal.engine.errors import EngineError
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.errors import UserError
 from tests.conftest import free_port
 from tests.integration.engine.conftest import ROLE, zip_source
 
@@ -59,7 +59,7 @@ def test_start_on_a_port_in_use_names_the_port_and_the_fix(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         engine = EmbeddedEngine(EngineSettings(port=port, state_dir_override=tmp_path))
-        with pytest.raises(EngineError) as raised:
+        with pytest.raises(UserError) as raised:
             engine.start()
     assert f"port {port}" in raised.value.problem
     assert "LOCALSTACK_PORT" in raised.value.fix
@@ -78,7 +78,7 @@ def test_engine_that_exits_during_start_shows_its_log(tmp_path, monkeypatch):
         lambda self: {"GATEWAY_LISTEN": "not-an-address:x", "FILESYSTEM_ROOT": str(tmp_path)},
     )
     # WHEN it is started  THEN the error says it exited and shows the log's tail
-    with pytest.raises(EngineError) as raised:
+    with pytest.raises(UserError) as raised:
         engine.start(timeout=60)
     assert "exited while starting" in raised.value.problem
     assert "last lines of" in raised.value.details

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.trust.support import DeadLetters, ExtraResources, engine_processes
-from tests.stacks import StackUnderTest
+from tests.support.stacks import StackUnderTest
+from tests.support.trust import DeadLetters, ExtraResources, engine_processes
 
 
 @pytest.fixture(scope="session")
 def dead_letters(stack: StackUnderTest) -> DeadLetters:
-    return DeadLetters(stack.client("sqs"), stack.outputs["dlq_url"])
+    return DeadLetters(stack.client("sqs"), stack.outputs.dlq_url)
 
 
 @pytest.fixture

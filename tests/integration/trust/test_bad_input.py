@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from tests.integration.trust.support import assert_queue_empty, log_lines
+from tests.support.trust import assert_queue_empty, log_lines
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +76,7 @@ def test_approval_messages_that_cannot_be_approved_go_to_the_dead_letter_queue(
     # WHEN each is sent to the approval queue, while a real execution waits for approval
     running = workflow.start({"stock_price": 70})
     sent = {
-        case: sqs.send_message(QueueUrl=stack.outputs["queue_url"], MessageBody=body)["MessageId"]
+        case: sqs.send_message(QueueUrl=stack.outputs.queue_url, MessageBody=body)["MessageId"]
         for case, body in bodies.items()
     }
     # THEN every one of them reaches the dead-letter queue, unchanged, within seconds
@@ -88,7 +88,7 @@ def test_approval_messages_that_cannot_be_approved_go_to_the_dead_letter_queue(
     logs = "\n".join(
         log_lines(
             stack.client("logs"),
-            f"/aws/lambda/{stack.outputs['functions']['ApproveRequest']['name']}",
+            f"/aws/lambda/{stack.outputs.functions['ApproveRequest'].name}",
             since_ms,
         )
     )
@@ -105,4 +105,4 @@ def test_approval_messages_that_cannot_be_approved_go_to_the_dead_letter_queue(
     # AND the stale token changed nothing in the finished execution
     assert len(workflow.history(finished.arn)) == history_length
     # AND nothing is left on the approval queue
-    assert_queue_empty(sqs, stack.outputs["queue_url"])
+    assert_queue_empty(sqs, stack.outputs.queue_url)

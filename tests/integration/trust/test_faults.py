@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.trust.support import (
+from tests.support.trust import (
     SLOW_FUNCTION,
     execution_end,
     in_handler,

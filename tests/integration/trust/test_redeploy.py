@@ -71,7 +71,7 @@ def _deploy(stack, repo_root: Path, *extra: str) -> subprocess.CompletedProcess[
         **os.environ,
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": stack.outputs["region"],
+        "AWS_DEFAULT_REGION": stack.outputs.region,
     }
     env.pop("AWS_PROFILE", None)
     return subprocess.run(
@@ -82,7 +82,7 @@ def _deploy(stack, repo_root: Path, *extra: str) -> subprocess.CompletedProcess[
             "--endpoint-url",
             stack.endpoint,
             "--prefix",
-            stack.outputs["prefix"],
+            stack.outputs.prefix,
             "--repo-root",
             str(repo_root),
             *extra,
@@ -98,12 +98,12 @@ def _deploy(stack, repo_root: Path, *extra: str) -> subprocess.CompletedProcess[
 def _snapshot(stack) -> dict:
     """What a deploy would change: the state machine, the functions, the queues."""
     sfn, lambda_, sqs = (stack.client(s) for s in ("stepfunctions", "lambda", "sqs"))
-    machine = sfn.describe_state_machine(stateMachineArn=stack.outputs["state_machine_arn"])
+    machine = sfn.describe_state_machine(stateMachineArn=stack.outputs.state_machine_arn)
     functions = {}
-    for name, function in stack.outputs["functions"].items():
+    for name, function in stack.outputs.functions.items():
         config = lambda_.get_function_configuration(FunctionName=function["name"])
         functions[name] = {k: config.get(k) for k in ("CodeSha256", "LastModified", "Timeout")}
-    queue = sqs.get_queue_attributes(QueueUrl=stack.outputs["queue_url"], AttributeNames=["All"])
+    queue = sqs.get_queue_attributes(QueueUrl=stack.outputs.queue_url, AttributeNames=["All"])
     return {
         "definition": machine["definition"],
         "role": machine["roleArn"],

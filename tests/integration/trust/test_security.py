@@ -14,7 +14,7 @@ import yaml
 from sfnlocal.engine.compose import IMAGE
 from sfnlocal.engine.settings import EngineSettings
 from tests.conftest import REPO_ROOT
-from tests.integration.trust.support import listeners, port_of, socket_inodes, status_field
+from tests.support.trust import listeners, port_of, socket_inodes, status_field
 
 DUMMY_CREDENTIAL = "test"
 GATEWAY_IN_CONTAINER = 4566

@@ -11,7 +11,7 @@ This builds the index (a few hundred KiB) in a separate process, once per
 engine environment (LocalStack and botocore versions name the file), keeps it
 beside that environment, and copies it into the engine's cache folder before
 the gateway serves. The engine then loads the small index instead. An install
-step can build it ahead: ``<engine python> -m sfnlocal.engine.speedups.service_catalog``.
+step can build it ahead: ``<engine python> -m sfnlocal.in_localstack.speedups.service_catalog``.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def prebuild() -> Path | None:
     return shared if shared.exists() or _build(shared) else None
 
 
-if __name__ == "__main__":  # the engine's python -m sfnlocal.engine.speedups.service_catalog
+if __name__ == "__main__":  # the engine's python -m sfnlocal.in_localstack.speedups.service_catalog
     built = prebuild()
     print(f"LocalStack service catalog index: {built or 'not built (see the warning above)'}")
     sys.exit(0 if built else 1)

@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 LOG = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0

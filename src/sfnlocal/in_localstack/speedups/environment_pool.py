@@ -22,7 +22,7 @@ import logging
 import os
 import threading
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 LOG = logging.getLogger(__name__)
 MODULE = "localstack.services.lambda_.invocation.assignment"

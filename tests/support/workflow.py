@@ -99,7 +99,7 @@ class ReportCollector:
     @classmethod
     def subscribe(cls, sns, sqs, outputs: dict) -> ReportCollector:
         queue_url, subscription_arn = subscribe_new_queue(
-            sqs, sns, outputs["topic_arn"], f"e2e-reports-{uuid.uuid4().hex[:8]}"
+            sqs, sns, outputs.topic_arn, f"e2e-reports-{uuid.uuid4().hex[:8]}"
         )
         return cls(sns, sqs, queue_url, subscription_arn)
 

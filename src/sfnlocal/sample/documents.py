@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sfnlocal.checks.asl import asl_problems
-from sfnlocal.checks.iam_grammar import policy_problems
+from sfnlocal.sample.asl import asl_problems
+from sfnlocal.sample.iam_grammar import policy_problems
 
 from .errors import DocumentError, Problem
 from .placeholders import NAME, PlaceholderError, find_placeholders, substitute

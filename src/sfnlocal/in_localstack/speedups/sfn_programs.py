@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 MODULE = "localstack.services.stepfunctions.backend.execution_worker"
 CACHE_SIZE = 128

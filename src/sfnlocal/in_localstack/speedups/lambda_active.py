@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import threading
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 MODULE = "localstack.services.lambda_.invocation.lambda_service"
 WAIT_SECONDS = 10.0

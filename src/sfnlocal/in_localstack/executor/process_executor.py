@@ -24,9 +24,9 @@ from localstack import config
 from localstack.services.lambda_.invocation.lambda_models import FunctionVersion, InvocationResult
 from localstack.services.lambda_.invocation.runtime_executor import RuntimeExecutor
 
-from sfnlocal.executor.output_capture import OutputCapture
-from sfnlocal.executor.runtime_api import Invocation, RuntimeApiServer, deadline_ms
-from sfnlocal.executor.runtimes import UnsupportedRuntimeError, interpreter_for
+from sfnlocal.in_localstack.executor.output_capture import OutputCapture
+from sfnlocal.in_localstack.executor.runtime_api import Invocation, RuntimeApiServer, deadline_ms
+from sfnlocal.in_localstack.executor.runtimes import UnsupportedRuntimeError, interpreter_for
 
 LOG = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 from sfnlocal.engine.compose import docker_available
@@ -24,8 +23,9 @@ from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
+from sfnlocal.sample.outputs import Outputs
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -41,18 +41,12 @@ READY_TIMEOUT = 300
 class StackUnderTest:
     kind: str
     endpoint: str
-    outputs: dict
+    outputs: Outputs
     # What a command needs in its environment to find this stack.
     env: dict[str, str]
 
     def client(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=self.outputs.get("region", "us-east-1"),
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        return self.outputs.clients().client(service)
 
 
 def chosen_stack_kind() -> str:

@@ -10,7 +10,7 @@ StartExecution and fills the log. When EventBridge is enabled, nothing changes.
 
 from __future__ import annotations
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 MODULE = "localstack.services.stepfunctions.backend.execution"
 

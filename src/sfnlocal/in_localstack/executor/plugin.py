@@ -8,6 +8,6 @@ class LocalProcessRuntimeExecutorPlugin(RuntimeExecutorPlugin):
     name = "local-process"
 
     def load(self, *args, **kwargs):
-        from sfnlocal.executor.process_executor import LocalProcessRuntimeExecutor
+        from sfnlocal.in_localstack.executor.process_executor import LocalProcessRuntimeExecutor
 
         return LocalProcessRuntimeExecutor

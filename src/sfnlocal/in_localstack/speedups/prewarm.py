@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 LOG = logging.getLogger(__name__)
 VERSION_MANAGER = "localstack.services.lambda_.invocation.version_manager"

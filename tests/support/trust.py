@@ -20,7 +20,7 @@ from pathlib import Path
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.engine import processes
-from tests.integration.e2e.workflow import ReportCollector
+from tests.support.workflow import ReportCollector
 
 TEST_ROLE = "arn:aws:iam::000000000000:role/sfnlocal-trust-tests"
 """LocalStack does not check that a role exists: the test functions and state machines

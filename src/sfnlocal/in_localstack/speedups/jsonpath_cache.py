@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 CACHE_SIZE = 4096
 MODULES = (

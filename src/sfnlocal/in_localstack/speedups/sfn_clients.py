@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
 
 MODULE = "localstack.services.stepfunctions.asl.utils.boto_client"
 CLIENT_TTL_SECONDS = 600.0

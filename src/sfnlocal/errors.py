@@ -1,4 +1,7 @@
-class EngineError(Exception):
+"""The one error type a user can act on: what went wrong, what to do, and the details."""
+
+
+class UserError(Exception):
     """A failure the user can act on: the message says what happened and what to do."""
 
     def __init__(self, problem: str, fix: str | None = None, details: str | None = None):

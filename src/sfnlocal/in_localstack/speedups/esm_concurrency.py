@@ -22,8 +22,8 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sfnlocal.engine.speedups.esm_wakeup import wake_queue
-from sfnlocal.engine.speedups.lazy import after_import
+from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.speedups.esm_wakeup import wake_queue
 
 LOG = logging.getLogger(__name__)
 MODULE = "localstack.services.lambda_.event_source_mapping.pollers.sqs_poller"

@@ -3,8 +3,8 @@
 Before a deploy knows the real ARNs it can still resolve every placeholder to
 a *symbolic* value of the right shape (``${BuyStockFunctionArn}`` ->
 ``arn:aws:lambda:us-east-1:123456789012:function:sfnlocal-BuyStock``), built
-the way the deploy builds the real ones (:class:`sfnlocal.deploy.names.Names`
-and :class:`~sfnlocal.deploy.names.Arns`). Two uses:
+the way the deploy builds the real ones (:class:`sfnlocal.sample.names.Names`
+and :class:`~sfnlocal.sample.names.Arns`). Two uses:
 
 - :func:`check_resolved`, run by ``prepare()`` before any network call: the
   States Language and IAM grammar checks again on the resolved documents, where
@@ -22,14 +22,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sfnlocal.deploy.deployer import (
-    APPROVAL_QUEUE,
-    FUNCTION_PLACEHOLDERS,
-    GLOBAL_PLACEHOLDERS,
-)
-from sfnlocal.deploy.documents import ASL_PATH, Document, Documents, FunctionSpec
-from sfnlocal.deploy.errors import DocumentError, Problem
-from sfnlocal.deploy.names import Arns, Names
+from sfnlocal.sample.documents import ASL_PATH, Document, Documents, FunctionSpec
+from sfnlocal.sample.errors import DocumentError, Problem
+from sfnlocal.sample.layout import function_values, placeholder_values, queue_arn
+from sfnlocal.sample.names import Arns, Names
 
 from .asl import asl_problems
 from .iam_grammar import PolicyKind, policy_problems
@@ -57,30 +53,8 @@ class Symbolic:
         arns = Arns(PARTITION, REGION, ACCOUNT_ID)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "arns", arns)
-        values = {
-            "Partition": PARTITION,
-            "Region": REGION,
-            "AccountId": ACCOUNT_ID,
-            "Prefix": self.prefix,
-            "StateMachineArn": arns.state_machine(names.state_machine),
-            "RequestHumanApprovalQueueArn": arns.queue(names.approval_queue),
-            "RequestHumanApprovalQueueUrl": queue_url(REGION, ACCOUNT_ID, names.approval_queue),
-            "RequestHumanApprovalDeadLetterQueueArn": arns.queue(names.approval_dlq),
-            "ReportResultTopicArn": arns.topic(names.report_topic),
-        }
-        for name in sorted(GLOBAL_PLACEHOLDERS - set(values)):
-            # A placeholder the deploy learnt after this module: a value of its shape.
-            values[name] = (
-                f"arn:{PARTITION}:sfnlocal:{REGION}:{ACCOUNT_ID}:{name}"
-                if name.endswith("Arn")
-                else f"https://sfnlocal.example/{name}"
-                if name.endswith("Url")
-                else name
-            )
-        for spec in self.documents.functions:
-            if spec.asl_placeholder:
-                values[spec.asl_placeholder] = self.function_arn(spec)
-        object.__setattr__(self, "values", values)
+        url = queue_url(REGION, ACCOUNT_ID, names.approval_queue)
+        object.__setattr__(self, "values", placeholder_values(self.documents, names, arns, url))
 
     def function_name(self, spec: FunctionSpec) -> str:
         return self.names.function(spec.name)
@@ -90,13 +64,11 @@ class Symbolic:
 
     def function_values(self, spec: FunctionSpec) -> dict[str, str]:
         """The values in a function role's policies: the global ones and its own name and ARN."""
-        own = {"FunctionName": self.function_name(spec), "FunctionArn": self.function_arn(spec)}
-        assert set(own) == FUNCTION_PLACEHOLDERS
-        return {**self.values, **own}
+        return function_values(self.values, self.names, self.arns, spec)
 
     def queue_arn(self, key: str) -> str | None:
         """The ARN of the queue that function.json's ``event_source.queue`` names."""
-        return self.values["RequestHumanApprovalQueueArn"] if key == APPROVAL_QUEUE else None
+        return queue_arn(self.values, key)
 
     def unrender(self, text: str, values: Mapping[str, str] | None = None) -> str:
         """``text`` with symbolic values turned back into their ``${Placeholder}``s."""

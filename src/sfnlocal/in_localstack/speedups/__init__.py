@@ -4,5 +4,5 @@ pyproject.toml), without forking LocalStack.
 
 Only the engine's environment (which has LocalStack) imports the modules here.
 Set ``SFNLOCAL_SPEEDUPS=0`` to run LocalStack without them (to compare), or
-``SFNLOCAL_SPEEDUPS_OFF=name,name`` to leave out some (names: plugin.SPEEDUPS).
+``SFNLOCAL_SPEEDUPS_OFF=name,name`` to leave out some (names: hooks.SPEEDUPS).
 """

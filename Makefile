@@ -21,7 +21,7 @@ help: ## Show this help
 
 .PHONY: envs
 envs: ## Create or refresh the virtual environments from the locks in requirements/
-	@scripts/setup-envs tooling engine runtimes
+	@scripts/setup-envs tooling engine runtimes functions
 
 .PHONY: up
 up: envs ## Start the stack (STACK=auto|embedded|container) and deploy the sample

@@ -7,6 +7,7 @@ import textwrap
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -44,25 +45,41 @@ def lambda_client(engine: EmbeddedEngine):
     return client(engine, "lambda")
 
 
-def zip_source(source: str) -> bytes:
+def zip_source(
+    source: str, filename: str = "app.py", trees: dict[str, Path] | None = None
+) -> bytes:
+    """A deployment package of one source file, plus folders (``{"node_modules": path}``)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", textwrap.dedent(source))
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(filename, textwrap.dedent(source))
+        for name, root in (trees or {}).items():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{name}/{path.relative_to(root).as_posix()}")
     return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")
 def make_function(lambda_client) -> Callable[..., str]:
-    """Creates a function from Python source and waits until it is Active."""
+    """Creates a function from one source file (app.py, or app.js for Node.js) and waits
+    until it is Active."""
 
-    def make(source: str, timeout: int = 10, runtime: str = "python3.13", **config) -> str:
+    def make(
+        source: str,
+        timeout: int = 10,
+        runtime: str = "python3.13",
+        filename: str | None = None,
+        trees: dict[str, Path] | None = None,
+        **config,
+    ) -> str:
         name = f"test-{uuid.uuid4().hex[:8]}"
+        filename = filename or ("app.js" if runtime.startswith("nodejs") else "app.py")
         lambda_client.create_function(
             FunctionName=name,
             Runtime=runtime,
             Role=ROLE,
             Handler="app.handler",
-            Code={"ZipFile": zip_source(source)},
+            Code={"ZipFile": zip_source(source, filename, trees)},
             Timeout=timeout,
             **config,
         )

@@ -180,14 +180,6 @@ def test_twenty_concurrent_invocations_are_all_answered(lambda_client, make_func
     assert len({pid for _, pid in results}) > 1
 
 
-def test_unsupported_runtime_fails_at_invoke_naming_it(lambda_client, make_function):
-    name = make_function("def handler(e, c):\n    return 1\n", runtime="nodejs22.x")
-    response, error = invoke(lambda_client, name, {})
-    assert response["FunctionError"] == "Unhandled"
-    assert "nodejs22.x" in error["errorMessage"]
-    assert "python3.13" in error["errorMessage"]
-
-
 def test_python312_runtime_runs_on_python_312(lambda_client, make_function):
     name = make_function(
         "import sys\ndef handler(e, c):\n    return list(sys.version_info[:2])\n",

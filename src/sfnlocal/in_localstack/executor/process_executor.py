@@ -1,6 +1,7 @@
 """A LocalStack runtime executor that runs each execution environment as a
-local process: the function's Python runtime, driven by the official runtime
-interface client (awslambdaric) against a Runtime API served here.
+local process: the function's runtime (Python or Node.js), driven by AWS's own
+runtime interface client for that language (awslambdaric, aws-lambda-ric)
+against a Runtime API served here. ``launchers.py`` holds what differs by language.
 
 It replaces LocalStack's Docker executor, which needs a Docker socket, runtime
 images from a registry and a runtime binary from the internet.
@@ -24,9 +25,10 @@ from localstack import config
 from localstack.services.lambda_.invocation.lambda_models import FunctionVersion, InvocationResult
 from localstack.services.lambda_.invocation.runtime_executor import RuntimeExecutor
 
+from sfnlocal.in_localstack.executor.launchers import launch_for
 from sfnlocal.in_localstack.executor.output_capture import OutputCapture
 from sfnlocal.in_localstack.executor.runtime_api import Invocation, RuntimeApiServer, deadline_ms
-from sfnlocal.in_localstack.executor.runtimes import UnsupportedRuntimeError, interpreter_for
+from sfnlocal.in_localstack.executor.runtimes import UnsupportedRuntimeError, find_runtime
 
 LOG = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
     def start(self, env_vars: dict[str, str]) -> None:
         self._env = {key: str(value) for key, value in env_vars.items()}
         try:
-            interpreter_for(self.function_version.config.runtime)
+            find_runtime(self.function_version.config.runtime)
         except UnsupportedRuntimeError as error:
             # On AWS an unusable runtime surfaces at invoke; keep that shape.
             self._unsupported = str(error)
@@ -74,19 +76,13 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
         self._api = RuntimeApiServer()
         env = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
         env.update(self._env)
-        env.update(
-            {
-                "AWS_LAMBDA_RUNTIME_API": self._api.address,
-                "LAMBDA_TASK_ROOT": str(code_dir),
-                "PYTHONPATH": str(code_dir),
-                "PYTHONUNBUFFERED": "1",
-                "PYTHONDONTWRITEBYTECODE": "1",
-            }
-        )
-        interpreter = interpreter_for(self.function_version.config.runtime)
+        env.update({"AWS_LAMBDA_RUNTIME_API": self._api.address, "LAMBDA_TASK_ROOT": str(code_dir)})
+        runtime = find_runtime(self.function_version.config.runtime)
+        launch = launch_for(runtime, self.function_version.config.handler, code_dir, env)
+        env.update(launch.env)
         started = time.perf_counter()
         self._process = subprocess.Popen(
-            [str(interpreter), "-m", "awslambdaric", self.function_version.config.handler],
+            launch.command,
             cwd=code_dir,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -1,20 +1,44 @@
-"""Which Lambda runtimes this executor can run, and with which interpreter.
+"""Which Lambda runtimes this executor can run, and where each one lives.
 
-Each supported runtime is a virtual environment named after it (for example
-``python3.13/``) under ``LAMBDA_PROCESS_RUNTIMES_DIR``, holding the runtime
-interface client and the SDK, as a Lambda execution environment does.
+Each supported runtime is a folder named after it under
+``LAMBDA_PROCESS_RUNTIMES_DIR``, holding what a Lambda execution environment
+holds for it:
+
+- ``python3.13/``: a virtual environment (``bin/python``) with the runtime
+  interface client (awslambdaric) and the SDK (boto3);
+- ``nodejs22.x/``: ``bin/node`` (that Node.js) and ``node_modules/`` with the
+  runtime interface client (aws-lambda-ric) and AWS SDK v3 clients.
+
+``scripts/setup-envs`` (host) and the Dockerfile (image) create them.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 RUNTIMES_DIR_VARIABLE = "LAMBDA_PROCESS_RUNTIMES_DIR"
 
+LANGUAGES = {"python": "python", "nodejs": "node"}
+"""Runtime name prefix -> the executable its folder holds under ``bin/``."""
+
 
 class UnsupportedRuntimeError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Runtime:
+    name: str
+    """The Lambda runtime identifier, e.g. ``nodejs22.x``."""
+    language: str
+    """``python`` or ``nodejs``."""
+    directory: Path
+
+    @property
+    def executable(self) -> Path:
+        return self.directory / "bin" / LANGUAGES[self.language]
 
 
 def runtimes_dir() -> Path:
@@ -27,20 +51,41 @@ def runtimes_dir() -> Path:
     return Path(value)
 
 
+def language_of(runtime: str) -> str | None:
+    for language in LANGUAGES:
+        if runtime.startswith(language):
+            return language
+    return None
+
+
 def available_runtimes() -> list[str]:
+    """The runtimes whose folder holds the executable of its language, sorted."""
     try:
         root = runtimes_dir()
     except UnsupportedRuntimeError:
         return []
-    return sorted(p.parent.parent.name for p in root.glob("*/bin/python"))
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in root.iterdir():
+        language = language_of(folder.name)
+        if language and Runtime(folder.name, language, folder).executable.exists():
+            found.append(folder.name)
+    return sorted(found)
 
 
-def interpreter_for(runtime: str | None) -> Path:
-    """The Python interpreter for ``runtime``, or an error that names it."""
+def unsupported_message(runtime: str | None) -> str:
     available = available_runtimes()
-    if runtime and runtime in available:
-        return runtimes_dir() / runtime / "bin" / "python"
-    raise UnsupportedRuntimeError(
+    return (
         f"Runtime {runtime or '(none: container image)'!s} is not supported by the local "
         f"process executor; supported runtimes here: {', '.join(available) or 'none'}"
     )
+
+
+def find_runtime(runtime: str | None) -> Runtime:
+    """The runtime's folder, or an error that names it and the runtimes that run here."""
+    if runtime and runtime in available_runtimes():
+        language = language_of(runtime)
+        assert language is not None
+        return Runtime(runtime, language, runtimes_dir() / runtime)
+    raise UnsupportedRuntimeError(unsupported_message(runtime))

@@ -237,10 +237,10 @@ def engine_processes(endpoint: str) -> EngineProcesses | None:
 # -- test functions and state machines ----------------------------------------------
 
 
-def zip_source(source: str) -> bytes:
+def zip_source(source: str, filename: str = "app.py") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", textwrap.dedent(source))
+        archive.writestr(filename, textwrap.dedent(source))
     return buffer.getvalue()
 
 
@@ -275,14 +275,15 @@ class ExtraResources:
     functions: list[str] = field(default_factory=list)
     state_machines: list[str] = field(default_factory=list)
 
-    def function(self, source: str, timeout: int) -> str:
+    def function(self, source: str, timeout: int, runtime: str = "python3.13") -> str:
         name = f"trust-{uuid.uuid4().hex[:8]}"
+        filename = "app.js" if runtime.startswith("nodejs") else "app.py"
         self.lambda_client.create_function(
             FunctionName=name,
-            Runtime="python3.13",
+            Runtime=runtime,
             Role=TEST_ROLE,
             Handler="app.handler",
-            Code={"ZipFile": zip_source(source)},
+            Code={"ZipFile": zip_source(source, filename)},
             Timeout=timeout,
         )
         self.functions.append(name)

@@ -15,6 +15,8 @@ def repo(tmp_path: Path) -> Path:
     """A private copy of the repository's documents that a test may break."""
     for folder in ("lambdas", "statemachine", "iam"):
         shutil.copytree(
-            REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
+            REPO_ROOT / folder,
+            tmp_path / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
         )
     return tmp_path

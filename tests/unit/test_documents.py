@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from sfnlocal.deploy.deployer import FUNCTION_PLACEHOLDERS, prepare
-from sfnlocal.sample.documents import Document, EventSource, find_repo_root, load_documents
+from sfnlocal.sample.documents import (
+    Choice,
+    Document,
+    EventSource,
+    find_repo_root,
+    load_documents,
+)
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.placeholders import PlaceholderError, find_placeholders, substitute
 from tests.unit.documents import edit_json
@@ -45,8 +51,10 @@ SEED_QUEUE_ARN = (
 def test_the_repository_documents_load():
     # GIVEN the repository WHEN its documents are loaded
     documents = load_documents(REPO_ROOT)
-    # THEN there are the five functions, the six state machine policies and the trust policies
+    # THEN there are the five functions (the approver in two alternatives), the six state
+    # machine policies and the trust policies
     assert [f.name for f in documents.functions] == [
+        "ApproveRequest",
         "ApproveRequest",
         "BuyStock",
         "CheckStockPrice",
@@ -66,7 +74,9 @@ def test_the_repository_documents_load():
     assert [p.path for p in approver.policies] == ["iam/lambda/approve-request.json"]
     assert approver.event_source == EventSource("approval", 10, True, 0)
     assert all(
-        f.runtime == "python3.13" and f.handler == "app.handler" for f in documents.functions
+        f.runtime == "python3.13" and f.handler == "app.handler"
+        for f in documents.functions
+        if f.key != "approve_request_node"
     )
 
 
@@ -332,3 +342,84 @@ def test_an_invalid_prefix_is_refused_before_anything_else():
 
     with pytest.raises(DeployError, match="prefix"):
         prepare(REPO_ROOT, "bad prefix!")
+
+
+# --- alternatives of a function (function.json "choice") ----------------------------------
+
+
+def test_the_approver_has_two_alternatives_chosen_by_approver():
+    documents = load_documents(REPO_ROOT)
+    # GIVEN the repository THEN the approver is the Python one by default, the seed's on demand
+    assert documents.choices() == {"APPROVER": (["python", "node"], "python")}
+    python, node = [f for f in documents.functions if f.name == "ApproveRequest"]
+    assert python.choice == Choice("APPROVER", "python", default=True)
+    assert (node.key, node.runtime, node.handler) == (
+        "approve_request_node",
+        "nodejs20.x",
+        "app.lambdaHandler",
+    )
+    assert node.choice == Choice("APPROVER", "node")
+    # AND both are wired to the approval queue with the same IAM document
+    assert node.event_source.queue == python.event_source.queue == "approval"
+    assert [p.path for p in node.policies] == [p.path for p in python.policies]
+
+
+@pytest.mark.parametrize(
+    ("environment", "runtime"),
+    [({}, "python3.13"), ({"APPROVER": ""}, "python3.13"), ({"APPROVER": "node"}, "nodejs20.x")],
+)
+def test_select_keeps_exactly_one_approver(environment, runtime):
+    # WHEN the documents are selected by the environment
+    selected = load_documents(REPO_ROOT).select(environment)
+    # THEN exactly one approver is left: the one chosen (else the default)
+    approvers = [f for f in selected.functions if f.name == "ApproveRequest"]
+    assert [a.runtime for a in approvers] == [runtime]
+    assert len(selected.functions) == 5
+
+
+def test_an_unknown_choice_value_is_refused_naming_the_values():
+    with pytest.raises(DocumentError, match=r"APPROVER=rust is not a choice: .*node, python"):
+        load_documents(REPO_ROOT).select({"APPROVER": "rust"})
+
+
+def test_two_folders_with_one_name_need_a_choice(repo: Path):
+    edit_json(
+        repo / "lambdas" / "approve_request_node" / "function.json", lambda d: d.pop("choice")
+    )
+    with pytest.raises(DocumentError, match="without a 'choice' that tells them apart"):
+        load_documents(repo)
+
+
+def test_alternatives_need_exactly_one_default(repo: Path):
+    edit_json(
+        repo / "lambdas" / "approve_request_node" / "function.json",
+        lambda d: d["choice"].update(default=True),
+    )
+    with pytest.raises(DocumentError, match="exactly one of its alternatives must be"):
+        load_documents(repo)
+
+
+def test_a_node_handler_must_be_mentioned_by_its_file(repo: Path):
+    edit_json(
+        repo / "lambdas" / "approve_request_node" / "function.json",
+        lambda d: d.update(handler="app.handler"),
+    )
+    with pytest.raises(DocumentError, match=r"handler 'app.handler': app.js does not mention"):
+        load_documents(repo)
+
+
+def test_a_node_handler_needs_its_file(repo: Path):
+    edit_json(
+        repo / "lambdas" / "approve_request_node" / "function.json",
+        lambda d: d.update(handler="index.lambdaHandler"),
+    )
+    with pytest.raises(DocumentError, match=r"none of index.js, index.mjs, index.cjs found"):
+        load_documents(repo)
+
+
+def test_a_runtime_of_another_language_is_refused(repo: Path):
+    edit_json(
+        repo / "lambdas" / "buy_stock" / "function.json", lambda d: d.update(runtime="java21")
+    )
+    with pytest.raises(DocumentError, match="must be a Python or Node.js runtime"):
+        load_documents(repo)

@@ -62,6 +62,7 @@ def test_the_documents_with_the_approver_fixed_pass(repo: Path):
     assert [role.role for role in report.roles] == [
         "state machine role",
         "ApproveRequest role",
+        "ApproveRequest role (APPROVER=node)",
         "BuyStock role",
         "CheckStockPrice role",
         "GenerateBuySellRecommendation role",
@@ -537,3 +538,40 @@ def test_the_check_command_exits_1_and_prints_what_is_wrong(repo: Path, capsys):
     assert data["ok"] is False
     [role] = [r for r in data["roles"] if r["role"] == "state machine role"]
     assert role["missing"][0]["resource"] == "${BuyStockFunctionArn}"
+
+
+# --- a function whose code is not Python ----------------------------------------------------
+
+
+def test_the_node_approver_is_checked_for_its_platform_needs_only():
+    # GIVEN the repository's Node.js approver (JavaScript: its code is not read)
+    _, roles = check(REPO_ROOT)
+    role = roles["ApproveRequest role (APPROVER=node)"]
+    # THEN the check says so, and checks what the platform needs: logs, its SQS event source
+    assert "nodejs20.x code (lambdas/approve_request_node) is not read" in role.code_not_read
+    assert {n.action for n in role.needs} == {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+    }
+    assert role.ok and not role.missing
+    # AND the grant its code uses (SendTaskSuccess) is listed as not verified, not as excess
+    assert [e.actions for e in role.unverified] == [("states:SendTaskSuccess",)]
+    assert role.excess == []
+
+
+def test_the_node_approver_still_misses_what_the_platform_needs(repo: Path):
+    # GIVEN the approvers' policy without the SQS event source's actions
+    edit_json(
+        repo / "iam" / "lambda" / "approve-request.json",
+        lambda d: d.update(Statement=d["Statement"][:1]),
+    )
+    # WHEN checked THEN the Node.js approver's role misses them as well
+    _, roles = check(repo)
+    role = roles["ApproveRequest role (APPROVER=node)"]
+    assert {m.need.action for m in role.missing} >= {"sqs:ReceiveMessage", "sqs:DeleteMessage"}
+    assert not role.ok

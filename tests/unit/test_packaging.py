@@ -15,11 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from sfnlocal.deploy.packaging import FIXED_DATE_TIME, build_package, code_sha256
+from sfnlocal.deploy.errors import DeployError
+from sfnlocal.deploy.packaging import (
+    FIXED_DATE_TIME,
+    build_package,
+    check_node_modules,
+    code_sha256,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAMBDAS = REPO_ROOT / "lambdas"
 FUNCTIONS = sorted(p.name for p in LAMBDAS.iterdir() if (p / "function.json").is_file())
+PYTHON_FUNCTIONS = [f for f in FUNCTIONS if (LAMBDAS / f / "app.py").is_file()]
+NODE_APPROVER = LAMBDAS / "approve_request_node"
 
 
 @pytest.fixture
@@ -38,6 +46,7 @@ def names_in(package: bytes) -> list[str]:
 def test_the_five_functions_are_packaged():
     assert FUNCTIONS == [
         "approve_request",
+        "approve_request_node",
         "buy_stock",
         "check_stock_price",
         "generate_buy_sell_recommendation",
@@ -45,7 +54,7 @@ def test_the_five_functions_are_packaged():
     ]
 
 
-@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("function", PYTHON_FUNCTIONS)
 def test_the_zip_has_app_at_its_root_and_the_shared_package(function: str):
     # GIVEN a function folder WHEN it is packaged
     names = names_in(build_package(LAMBDAS / function, LAMBDAS / "shared"))
@@ -142,3 +151,69 @@ def test_the_unzipped_package_runs_as_lambda_loads_it(tmp_path: Path, function, 
     # THEN it works: shared/ is importable next to app.py
     assert done.returncode == 0, done.stderr
     assert check(json.loads(done.stdout))
+
+
+# --- a Node.js function: its node_modules come along ------------------------------------------
+
+
+@pytest.fixture
+def node_function(tmp_path: Path) -> Path:
+    """A Node.js function folder with a lock and node_modules as `make envs` leaves them."""
+    folder = tmp_path / "fn"
+    shutil.copytree(NODE_APPROVER, folder, ignore=shutil.ignore_patterns("node_modules"))
+    modules = folder / "node_modules"
+    (modules / "dep").mkdir(parents=True)
+    (modules / "dep" / "index.js").write_text("module.exports = 1;\n" * 1000)
+    (modules / ".bin").mkdir()
+    (modules / ".package-lock.json").write_text("{}")
+    stamp = hashlib.sha256(
+        (folder / "package.json").read_bytes() + (folder / "package-lock.json").read_bytes()
+    )
+    (modules / ".lock-stamp").write_text(stamp.hexdigest() + "\n")
+    return folder
+
+
+def test_a_node_package_holds_its_code_and_node_modules_without_shared(node_function: Path):
+    # GIVEN a Node.js function folder WHEN it is packaged (with no shared Python package)
+    package = build_package(node_function, None)
+    # THEN its code and its dependencies are in, npm's hidden files and function.json are not
+    assert names_in(package) == [
+        "app.js",
+        "node_modules/dep/index.js",
+        "package-lock.json",
+        "package.json",
+    ]
+    # AND only the dependencies are compressed
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        kinds = {info.filename: info.compress_type for info in archive.infolist()}
+    assert kinds["node_modules/dep/index.js"] == zipfile.ZIP_DEFLATED
+    assert kinds["app.js"] == zipfile.ZIP_STORED
+    # AND the same files give the same bytes
+    assert build_package(node_function, None) == package
+
+
+def test_node_modules_installed_from_the_lock_pass(node_function: Path):
+    check_node_modules(node_function, "lambdas/fn")
+
+
+def test_missing_node_modules_stop_the_deploy_with_the_fix(node_function: Path):
+    shutil.rmtree(node_function / "node_modules")
+    with pytest.raises(DeployError, match="lambdas/fn has no node_modules") as raised:
+        check_node_modules(node_function, "lambdas/fn")
+    assert "make envs" in raised.value.fix
+
+
+def test_node_modules_of_another_lock_stop_the_deploy(node_function: Path):
+    lock = node_function / "package-lock.json"
+    lock.write_text(lock.read_text().replace("2.1693.0", "2.1692.0"))
+    with pytest.raises(DeployError, match="has node_modules of another lock"):
+        check_node_modules(node_function, "lambdas/fn")
+
+
+def test_the_seeds_approver_package_fits_a_zipped_upload():
+    # GIVEN the seed's approver with aws-sdk v2 (over 100 MB unpacked)
+    check_node_modules(NODE_APPROVER, "lambdas/approve_request_node")  # else: run make envs
+    package = build_package(NODE_APPROVER, None)
+    # THEN its zip stays below the 50 MB that a CreateFunction ZipFile may have
+    assert len(package) < 50 * 1024 * 1024
+    assert "node_modules/aws-sdk/clients/stepfunctions.js" in names_in(package)

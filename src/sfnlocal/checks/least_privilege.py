@@ -15,7 +15,10 @@ Roles and what they need:
   platform does for it: CloudWatch Logs (its own log group and streams) for
   every function, and ``sqs:ReceiveMessage``, ``DeleteMessage``,
   ``GetQueueAttributes`` and ``ChangeMessageVisibility`` on the queue of an
-  ``event_source`` in its function.json.
+  ``event_source`` in its function.json. Only Python code is read: for a
+  function in another language (the Node.js approver) the platform's needs are
+  checked, and what its policies grant beyond them is listed as *not verified*
+  (its code's calls are not known), which is no problem of the check.
 
 Conditions are not evaluated: a conditional grant counts as a grant. A need
 is an action on a resource pattern. An action that supports no
@@ -104,6 +107,10 @@ class RoleCheck:
     """What the check could not tell (an unknown integration, a dynamic parameter...)."""
     granted_by: dict[Need, list[str]] = field(default_factory=dict)
     """Each need -> the statements that grant it."""
+    code_not_read: str | None = None
+    """Why the function's code was not read (its language), when it was not."""
+    unverified: list[Excess] = field(default_factory=list)
+    """Grants beyond the known needs of a function whose code was not read."""
     show: Callable[[str], str] = str
     """Symbolic value -> text for messages (``${Placeholder}``)."""
 
@@ -558,6 +565,8 @@ def function_needs(
         else:
             why = f"its SQS event source {spec.event_source.queue!r} ({spec.spec_path})"
             needs.extend(Need(action, queue, why) for action in EVENT_SOURCE_ACTIONS)
+    if not spec.is_python:
+        return _merge(needs), problems
     code = function_calls(spec.directory, spec.handler, documents.shared_dir, documents.repo_root)
     problems.extend(str(u) for u in code.unresolved)
     for call in code.calls:
@@ -584,6 +593,14 @@ def _merge(needs: list[Need]) -> list[Need]:
 # --- every role -----------------------------------------------------------------------------
 
 
+def role_label(spec: FunctionSpec) -> str:
+    """``ApproveRequest role``; an alternative but the default adds its choice."""
+    label = f"{spec.name} role"
+    if spec.choice and not spec.choice.default:
+        label += f" ({spec.choice.variable}={spec.choice.value})"
+    return label
+
+
 def check_roles(
     documents: Documents, catalog: Catalog, prefix: str = "sfnlocal"
 ) -> list[RoleCheck]:
@@ -606,7 +623,13 @@ def check_roles(
         def show(text: str, values: Mapping[str, str] = values) -> str:
             return symbolic.unrender(text, values)
 
-        check = evaluate(f"{spec.name} role", rendered, needs, catalog, show=show)
+        check = evaluate(role_label(spec), rendered, needs, catalog, show=show)
         check.unresolved.extend(problems)
+        if not spec.is_python:
+            check.code_not_read = (
+                f"{spec.runtime} code ({spec.spec_path.removesuffix('/function.json')}) is not "
+                "read by this check: only the platform's needs are checked"
+            )
+            check.unverified, check.excess = check.excess, []
         results.append(check)
     return results

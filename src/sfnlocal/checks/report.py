@@ -112,7 +112,7 @@ def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> Check
     report = CheckReport(root)
     plan = None
     try:
-        plan = prepare(root, prefix)
+        plan = prepare(root, prefix, every_alternative=True)
     except DocumentError as error:
         report.validation = list(error.problems)
     except DeployError as error:
@@ -197,8 +197,14 @@ def print_report(report: CheckReport, console: Console, verbose: bool = False) -
 
 
 def _print_role(role: RoleCheck, console: Console, verbose: bool) -> None:
-    if role.ok:
-        documents = len(role.documents)
+    documents = len(role.documents)
+    if role.ok and role.code_not_read:
+        summary = (
+            f"{len(role.needs)} platform need{'s' if len(role.needs) != 1 else ''}, each "
+            f"granted; {len(role.unverified)} grant(s) not verified, the code is not read "
+            f"({documents} document{'s' if documents != 1 else ''})"
+        )
+    elif role.ok:
         summary = (
             f"{len(role.needs)} need{'s' if len(role.needs) != 1 else ''}, each granted, "
             f"nothing excess ({documents} document{'s' if documents != 1 else ''})"
@@ -221,6 +227,15 @@ def _print_role(role: RoleCheck, console: Console, verbose: bool) -> None:
         _print_excess(excess, console, show)
     for message in role.unresolved:
         console.print(f"     [yellow]cannot check[/] {escape(message)}", soft_wrap=True)
+    if role.code_not_read:
+        console.print(f"     [yellow]note[/] {escape(role.code_not_read)}", soft_wrap=True)
+    for excess in role.unverified:
+        console.print(
+            f"     [yellow]not verified[/] {escape(excess.path)} {escape(excess.statement)} "
+            f"allows {escape(listing(list(excess.actions)))} on "
+            f"{escape(_resource(excess.resource, show))}: the code is not read",
+            soft_wrap=True,
+        )
     if verbose:
         for need in role.needs:
             granted = role.granted_by.get(need) or ["nothing"]
@@ -298,6 +313,16 @@ def report_json(report: CheckReport) -> dict[str, Any]:
                     for e in role.excess
                 ],
                 "not_checkable": role.unresolved,
+                "code_not_read": role.code_not_read,
+                "not_verified": [
+                    {
+                        "path": e.path,
+                        "statement": e.statement,
+                        "actions": list(e.actions),
+                        "resource": role.show(e.resource),
+                    }
+                    for e in role.unverified
+                ],
             }
             for role in report.roles
         ],

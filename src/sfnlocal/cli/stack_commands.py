@@ -42,6 +42,11 @@ def _print_usage(settings: EngineSettings) -> None:
     arn = outputs.state_machine_arn
     console.print(f"State machine: {arn}")
     console.print(f"Approval mode: {settings.approval_mode}")
+    if approver := outputs.functions.get("ApproveRequest"):
+        runtime = outputs.clients().lambda_.get_function_configuration(FunctionName=approver.name)[
+            "Runtime"
+        ]
+        console.print(f"Approver: {approver.name} on {runtime} (APPROVER=node: the sample's own)")
     console.print("Start an execution:")
     console.print("  make run PRICE=20        # or, with the AWS CLI (credentials test/test):")
     console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -54,6 +55,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: $APPROVAL_MODE, else auto)",
     )
     parser.add_argument(
+        "--choice",
+        action="append",
+        default=[],
+        metavar="VARIABLE=VALUE",
+        help="which alternative of a function to deploy, e.g. APPROVER=node (default: the "
+        "environment's VARIABLE, else the choice's default); repeatable",
+    )
+    parser.add_argument(
         "--validate-only",
         action="store_true",
         help="only validate the documents and build the packages; touch nothing",
@@ -63,10 +72,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    choices = dict(os.environ)
+    for item in args.choice:
+        variable, equals, value = item.partition("=")
+        if not equals:
+            print(f"error: --choice {item!r}: expected VARIABLE=VALUE", file=sys.stderr)
+            return EXIT_INVALID_DOCUMENTS
+        choices[variable] = value
     try:
         repo_root = args.repo_root or find_repo_root()
         if args.validate_only:
-            plan = prepare(repo_root, args.prefix)
+            plan = prepare(repo_root, args.prefix, choices)
             print(
                 f"documents valid: {len(plan.documents.functions)} functions, "
                 f"{len(plan.documents.state_machine_policies)} state machine policies"
@@ -80,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             outputs_path=args.outputs,
             wait_timeout=args.wait_timeout,
             approval_mode=args.approval_mode,
+            choices=choices,
         )
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from sfnlocal.sample.resolved import check_resolved
 from .errors import DeployError
 from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
 from .messaging import ensure_queue, ensure_topic, redrive_policy
-from .packaging import build_package
+from .packaging import build_package, check_node_modules
 from .progress import Printer, Progress
 from .roles import ensure_role
 from .state_machine import ensure_state_machine
@@ -53,18 +54,31 @@ class Plan:
         return placeholder_names(self.documents)
 
 
-def prepare(repo_root: Path, prefix: str) -> Plan:
+def prepare(
+    repo_root: Path,
+    prefix: str,
+    choices: Mapping[str, str] | None = None,
+    *,
+    every_alternative: bool = False,
+) -> Plan:
     """Load and validate every document, and build every package, without any network call.
+
+    ``choices``: the value of each choice variable (``{"APPROVER": "node"}``) that picks
+    which of a function's alternatives is deployed; default the environment's.
+    ``every_alternative``: keep every alternative (the checks look at each), and build
+    no package.
 
     Raises:
         DocumentError: listing every problem in the documents.
-        DeployError: the prefix is invalid.
+        DeployError: the prefix is invalid, or a function's dependencies are not installed.
     """
     try:
         names = Names(prefix)
     except ValueError as exc:
         raise DeployError(str(exc)) from None
     documents = load_documents(repo_root, known_queues=QUEUE_KEYS)
+    if not every_alternative:
+        documents = documents.select(os.environ if choices is None else choices)
     reserved = GLOBAL_PLACEHOLDERS | FUNCTION_PLACEHOLDERS
     clashes = [
         Problem(
@@ -78,8 +92,11 @@ def prepare(repo_root: Path, prefix: str) -> Plan:
     plan = Plan(documents, names, {})
     documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
     check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
-    for spec in documents.functions:
-        plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
+    for spec in () if every_alternative else documents.functions:
+        if not spec.is_python:
+            check_node_modules(spec.directory, spec.spec_path.removesuffix("/function.json"))
+        shared = documents.shared_dir if spec.is_python else None
+        plan.packages[spec.name] = build_package(spec.directory, shared)
     return plan
 
 
@@ -109,6 +126,7 @@ def deploy(
     printer: Printer = print,
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
@@ -129,13 +147,16 @@ def deploy(
         approval_mode: ``auto`` (the approver answers every approval request) or
             ``manual`` (its queue trigger is disabled: a person answers); default
             ``APPROVAL_MODE``, else auto.
+        choices: which alternative of a function to deploy, by choice variable
+            (``{"APPROVER": "node"}``: the sample's own Node.js approver); default the
+            environment's variables, else each choice's default.
 
     Raises:
         DocumentError: the documents are invalid (nothing was deployed).
         DeployError: a resource could not be deployed.
     """
     approval_mode = check_approval_mode(approval_mode or os.environ.get("APPROVAL_MODE") or "auto")
-    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
+    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix, choices)
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)

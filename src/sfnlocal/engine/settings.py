@@ -26,6 +26,9 @@ class EngineSettings:
     port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", "4566")))
     approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
     prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
+    # Which approver the deploy wires to the queue (function.json "choice"): empty is the
+    # default (Python); "node" is the sample's own Node.js code.
+    approver: str = field(default_factory=lambda: os.environ.get("APPROVER", ""))
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
@@ -91,6 +94,7 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
+            "APPROVER": self.approver,
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),

@@ -8,6 +8,7 @@ that is wrong (each problem naming its file) without touching the stack.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +36,10 @@ FUNCTION_SPEC = "function.json"
 IAM_VERSION = "2012-10-17"
 _FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,38}")
 _HANDLER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+_RUNTIME = re.compile(r"python3\.\d+|nodejs\d+\.x")
+_CHOICE_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
+NODE_EXTENSIONS = (".js", ".mjs", ".cjs")
+"""The files a Node.js handler's module may be (as the Node.js runtime looks for them)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,18 @@ class EventSource:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """``choice`` in function.json: this folder is one of several implementations of a
+    function (same ``name``), deployed when the variable has this value."""
+
+    variable: str
+    """An environment variable, e.g. ``APPROVER`` (``APPROVER=node make up``)."""
+    value: str
+    default: bool = False
+    """Deployed when the variable is unset or empty."""
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """A function folder ``lambdas/<key>/`` and its function.json."""
 
@@ -89,6 +106,11 @@ class FunctionSpec:
     policies: tuple[Document, ...] = ()
     environment: Mapping[str, str] = field(default_factory=dict)
     event_source: EventSource | None = None
+    choice: Choice | None = None
+
+    @property
+    def is_python(self) -> bool:
+        return self.runtime.startswith("python")
 
 
 @dataclass(frozen=True)
@@ -106,10 +128,53 @@ class Documents:
     shared_dir: Path
 
     def function(self, name: str) -> FunctionSpec:
+        """The function of that logical name; of several alternatives, the default one."""
+        found = [spec for spec in self.functions if spec.name == name]
+        if not found:
+            raise KeyError(name)
+        return next((s for s in found if s.choice and s.choice.default), found[0])
+
+    def choices(self) -> dict[str, tuple[list[str], str | None]]:
+        """Each choice variable -> (its values, in folder order; its default value)."""
+        result: dict[str, tuple[list[str], str | None]] = {}
         for spec in self.functions:
-            if spec.name == name:
-                return spec
-        raise KeyError(name)
+            if spec.choice:
+                values, default = result.get(spec.choice.variable, ([], None))
+                values.append(spec.choice.value)
+                if spec.choice.default:
+                    default = spec.choice.value
+                result[spec.choice.variable] = (values, default)
+        return result
+
+    def select(self, environment: Mapping[str, str]) -> Documents:
+        """These documents with only the chosen alternative of each function.
+
+        A choice variable unset or empty in ``environment`` takes its default.
+
+        Raises:
+            DocumentError: a variable names a value that no function folder offers.
+        """
+        chosen: dict[str, str | None] = {}
+        problems = []
+        for variable, (values, default) in self.choices().items():
+            value = environment.get(variable) or default
+            if value not in values:
+                problems.append(
+                    Problem(
+                        LAMBDAS_DIR,
+                        f"{variable}={value or ''} is not a choice: choose one of "
+                        f"{', '.join(sorted(values))} (unset: {default or 'none'})",
+                    )
+                )
+            chosen[variable] = value
+        if problems:
+            raise DocumentError(problems)
+        functions = tuple(
+            spec
+            for spec in self.functions
+            if spec.choice is None or chosen[spec.choice.variable] == spec.choice.value
+        )
+        return dataclasses.replace(self, functions=functions)
 
     def global_documents(self) -> list[Document]:
         """Documents whose placeholders are the stack-wide ones."""
@@ -251,7 +316,34 @@ def validate_asl(content: Any) -> list[str]:
     return asl_problems(content)
 
 
-def _handler_problem(directory: Path, handler: str) -> str | None:
+def _handler_problem(directory: Path, handler: str, runtime: str) -> str | None:
+    if runtime.startswith("nodejs"):
+        return _node_handler_problem(directory, handler)
+    return _python_handler_problem(directory, handler)
+
+
+def _node_handler_problem(directory: Path, handler: str) -> str | None:
+    """Check that ``file.export`` names a JavaScript file of the folder that mentions the export.
+
+    JavaScript is not parsed here: the name must occur in the file, as an export
+    (``exports.name =``, ``export const name``...) would have it.
+    """
+    module, _, export = handler.partition(".")
+    export = export.rpartition(".")[2]
+    sources = [directory / f"{module}{ext}" for ext in NODE_EXTENSIONS]
+    source = next((path for path in sources if path.is_file()), None)
+    if source is None:
+        return f"handler {handler!r}: none of {', '.join(p.name for p in sources)} found"
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"handler {handler!r}: cannot read {source.name}: {exc}"
+    if not re.search(rf"(?<![\w$]){re.escape(export)}(?![\w$])", text):
+        return f"handler {handler!r}: {source.name} does not mention {export!r}"
+    return None
+
+
+def _python_handler_problem(directory: Path, handler: str) -> str | None:
     """Check that ``module.function`` names a top-level function of a file in the folder."""
     *module, function = handler.split(".")
     source = directory.joinpath(*module[:-1], f"{module[-1]}.py")
@@ -276,6 +368,7 @@ _FUNCTION_KEYS = {
     "policies",
     "environment",
     "event_source",
+    "choice",
 }
 _EVENT_SOURCE_KEYS = {
     "queue",
@@ -318,6 +411,45 @@ def _parse_event_source(raw: Any, problem: Callable[[str], None]) -> EventSource
     return None if problems else EventSource(queue, batch_size, report, window)
 
 
+def _parse_choice(raw: Any, problem: Callable[[str], None]) -> Choice | None:
+    """Parse function.json's ``choice`` (absent, or ``{"variable", "value", "default"?}``)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problem('\'choice\' must be an object: {"variable": ..., "value": ...}')
+        return None
+    problems: list[str] = []
+    known = {"variable", "value", "default"}
+    for key in sorted(set(raw) - known):
+        problems.append(f"unknown key {key!r}; known: {', '.join(sorted(known))}")
+    variable, value, default = raw.get("variable"), raw.get("value"), raw.get("default", False)
+    if not (isinstance(variable, str) and _CHOICE_VARIABLE.fullmatch(variable)):
+        problems.append(f"'variable' must be an environment variable name, got {variable!r}")
+    if not (isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", value)):
+        problems.append(f"'value' must be a short lower-case word, got {value!r}")
+    if not isinstance(default, bool):
+        problems.append("'default' must be true or false")
+    for message in problems:
+        problem(f"choice: {message}")
+    return None if problems else Choice(variable, value, default)
+
+
+def _alternatives_problems(specs: list[FunctionSpec]) -> list[str]:
+    """What is wrong with several function folders sharing one name (alternatives)."""
+    choices = [spec.choice for spec in specs]
+    if any(choice is None for choice in choices):
+        return ["is also used by another function folder without a 'choice' that tells them apart"]
+    problems = []
+    if len({c.variable for c in choices}) > 1:
+        problems.append("its alternatives must share one choice 'variable'")
+    values = [c.value for c in choices]
+    if len(set(values)) != len(values):
+        problems.append("its alternatives must have distinct choice values")
+    if sum(c.default for c in choices) != 1:
+        problems.append("exactly one of its alternatives must be the choice's 'default'")
+    return problems
+
+
 def _load_function(
     collector: _Collector, directory: Path, policy_documents: dict[str, Document | None]
 ) -> FunctionSpec | None:
@@ -342,15 +474,19 @@ def _load_function(
     name = raw.get("name")
     if "name" in raw and not (isinstance(name, str) and _FUNCTION_NAME.fullmatch(name)):
         problem(f"'name' must be 1-38 letters, digits, '-' or '_', got {name!r}")
+    runtime = raw.get("runtime")
+    runtime_ok = isinstance(runtime, str) and _RUNTIME.fullmatch(runtime) is not None
+    if "runtime" in raw and not runtime_ok:
+        problem(
+            "'runtime' must be a Python or Node.js runtime such as 'python3.13' or "
+            f"'nodejs20.x', got {runtime!r}"
+        )
     handler = raw.get("handler")
     if "handler" in raw:
         if not (isinstance(handler, str) and _HANDLER.fullmatch(handler)):
             problem(f"'handler' must look like 'module.function', got {handler!r}")
-        elif message := _handler_problem(directory, handler):
+        elif runtime_ok and (message := _handler_problem(directory, handler, runtime)):
             problem(message)
-    runtime = raw.get("runtime")
-    if "runtime" in raw and not (isinstance(runtime, str) and runtime.startswith("python3.")):
-        problem(f"'runtime' must be a Python runtime such as 'python3.13', got {runtime!r}")
     timeout = raw.get("timeout")
     if "timeout" in raw and not _int_in(timeout, 1, 900):
         problem(f"'timeout' must be an integer from 1 to 900 (seconds), got {timeout!r}")
@@ -393,6 +529,7 @@ def _load_function(
             policies.append(document)
 
     event_source = _parse_event_source(raw.get("event_source"), problem)
+    choice = _parse_choice(raw.get("choice"), problem)
 
     if len(collector.problems) != before:
         return None
@@ -410,6 +547,7 @@ def _load_function(
         policies=tuple(policies),
         environment=dict(environment),
         event_source=event_source,
+        choice=choice,
     )
 
 
@@ -461,17 +599,34 @@ def load_documents(repo_root: Path, known_queues: Iterable[str] = ("approval",))
 
     loaded = [f for f in functions if f is not None]
     known_queues = set(known_queues)
-    for attribute in ("name", "asl_placeholder"):
-        seen: dict[str, str] = {}
-        for spec in loaded:
-            value = getattr(spec, attribute)
-            if value is None:
-                continue
-            if value in seen:
-                collector.add(
-                    spec.spec_path, f"{attribute} {value!r} is also used by {seen[value]}"
-                )
-            seen[value] = spec.spec_path
+    by_name: dict[str, list[FunctionSpec]] = {}
+    for spec in loaded:
+        by_name.setdefault(spec.name, []).append(spec)
+    for name, specs in by_name.items():
+        if len(specs) > 1:
+            paths = ", ".join(s.spec_path for s in specs)
+            for message in _alternatives_problems(specs):
+                collector.add(specs[-1].spec_path, f"name {name!r} ({paths}): {message}")
+    seen: dict[str, FunctionSpec] = {}
+    for spec in loaded:
+        placeholder = spec.asl_placeholder
+        if placeholder is None:
+            continue
+        other = seen.get(placeholder)
+        if other is not None and other.name != spec.name:
+            collector.add(
+                spec.spec_path, f"asl_placeholder {placeholder!r} is also used by {other.spec_path}"
+            )
+        seen[placeholder] = spec
+    defaults: dict[str, list[str]] = {}
+    for spec in loaded:
+        if spec.choice:
+            defaults.setdefault(spec.choice.variable, [])
+            if spec.choice.default:
+                defaults[spec.choice.variable].append(spec.spec_path)
+    for variable, paths in defaults.items():
+        if not paths:
+            collector.add(LAMBDAS_DIR, f"choice {variable}: no function folder is its 'default'")
     for spec in loaded:
         if spec.event_source and spec.event_source.queue not in known_queues:
             collector.add(

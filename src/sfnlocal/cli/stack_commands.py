@@ -46,7 +46,8 @@ def _print_usage(settings: EngineSettings) -> None:
         runtime = outputs.clients().lambda_.get_function_configuration(FunctionName=approver.name)[
             "Runtime"
         ]
-        console.print(f"Approver: {approver.name} on {runtime} (APPROVER=node: the sample's own)")
+        other = "" if runtime.startswith("nodejs") else "; APPROVER=node: the seed's Node.js one"
+        console.print(f"Approver: {approver.name} ({runtime}{other})")
     console.print("Start an execution:")
     console.print("  make run PRICE=20        # or, with the AWS CLI (credentials test/test):")
     console.print(

@@ -22,7 +22,7 @@ MAJORS=(20 22)
 die() { printf '[install-node-runtimes] ERROR: %s\n' "$*" >&2; exit 1; }
 
 [ $# -eq 1 ] || die "usage: $0 DIR"
-dest=$1
+dest=$(mkdir -p "$1" && cd "$1" && pwd)
 case $(uname -m) in
     x86_64) arch=x64 ;;
     aarch64 | arm64) arch=arm64 ;;
@@ -43,6 +43,9 @@ install setuptools for python3 (Debian: python3-setuptools) or set NODE_GYP_PYTH
 export npm_config_python=$gyp_python
 
 modules=$dest/nodejs
+# The addon compiles against the headers of the locked Node.js 20 (its package
+# ships them), never ones node-gyp would download or npm's own nodedir setting.
+export npm_config_nodedir=$modules/node_modules/node20-linux-$arch
 rm -rf "$modules"
 mkdir -p "$modules"
 cp "$LOCK_DIR/package.json" "$LOCK_DIR/package-lock.json" "$LOCK_DIR/.npmrc" "$modules/"

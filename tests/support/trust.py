@@ -191,7 +191,7 @@ class EngineProcesses:
     def memory(self) -> dict[str, float | int]:
         """Resident memory (MB) of LocalStack and of its Lambda runtime processes."""
         engine = self.engine_pid()
-        runtimes = [p for p in self.pids() if "awslambdaric" in command_line(p)]
+        runtimes = [p for p in self.pids() if is_runtime(command_line(p))]
         others = [p for p in self.pids() if p != engine and p not in runtimes]
         return {
             "engine_rss_mb": round(rss_mb(engine), 1),
@@ -199,6 +199,12 @@ class EngineProcesses:
             "runtimes_rss_mb": round(sum(rss_mb(p) for p in runtimes), 1),
             "other_rss_mb": round(sum(rss_mb(p) for p in others), 1),
         }
+
+
+def is_runtime(argv: list[str] | str) -> bool:
+    """A Lambda runtime process: Python's awslambdaric or the Node.js runtime's bootstrap."""
+    text = " ".join(argv) if isinstance(argv, list) else argv
+    return "awslambdaric" in text or "bootstrap.mjs" in text
 
 
 def port_of(endpoint: str) -> int:

@@ -81,7 +81,7 @@ image: ## Build the container image (without any registry)
 
 .PHONY: clean
 clean: down-quiet ## Remove the environments and the engine's state
-	rm -rf $(VENV) .engine .localstack
+	rm -rf $(VENV) .engine .localstack lambdas/*/node_modules
 
 .PHONY: down-quiet
 down-quiet:

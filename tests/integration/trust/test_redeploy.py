@@ -101,7 +101,7 @@ def _snapshot(stack) -> dict:
     machine = sfn.describe_state_machine(stateMachineArn=stack.outputs.state_machine_arn)
     functions = {}
     for name, function in stack.outputs.functions.items():
-        config = lambda_.get_function_configuration(FunctionName=function["name"])
+        config = lambda_.get_function_configuration(FunctionName=function.name)
         functions[name] = {k: config.get(k) for k in ("CodeSha256", "LastModified", "Timeout")}
     queue = sqs.get_queue_attributes(QueueUrl=stack.outputs.queue_url, AttributeNames=["All"])
     return {
@@ -122,7 +122,9 @@ def documents_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("documents")
     for folder in DOCUMENT_FOLDERS:
         shutil.copytree(
-            REPO_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__")
+            REPO_ROOT / folder,
+            root / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
         )
     return root
 

@@ -25,7 +25,7 @@ from bench import procs
 from bench.waiting import BenchmarkError
 from sfnlocal.deploy import deploy
 from sfnlocal.engine.embedded import EmbeddedEngine
-from sfnlocal.engine.health import probe
+from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
 
 LOCALHOST = "127.0.0.1"

@@ -40,6 +40,12 @@ _CONFIG = Config(
 )
 
 
+def credentials_environment(region: str = DEFAULT_REGION) -> dict[str, str]:
+    """The variables that give a child process the dummy credentials and ``region``."""
+    key, secret = TEST_CREDENTIALS
+    return {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": region}
+
+
 def default_endpoint() -> str:
     """``AWS_ENDPOINT_URL`` if set, else LocalStack's default gateway."""
     return os.environ.get("AWS_ENDPOINT_URL") or DEFAULT_ENDPOINT

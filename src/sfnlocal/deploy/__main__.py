@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sfnlocal.clients import default_endpoint, default_region
 from sfnlocal.sample.documents import find_repo_root
 from sfnlocal.sample.errors import DocumentError
+from sfnlocal.sample.names import DEFAULT_PREFIX
 
 from .deployer import deploy, prepare
 from .errors import DeployError
@@ -26,20 +28,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--endpoint-url",
-        default=default_endpoint(),
-        help="AWS endpoint (default: $AWS_ENDPOINT_URL, else %(default)s)",
+        default=os.environ.get("SFNLOCAL_ENDPOINT") or default_endpoint(),
+        help="AWS endpoint (default: $SFNLOCAL_ENDPOINT, else $AWS_ENDPOINT_URL, else %(default)s)",
     )
-    parser.add_argument("--prefix", default="sfnlocal", help="resource name prefix (%(default)s)")
+    parser.add_argument(
+        "--prefix",
+        default=os.environ.get("DEPLOY_PREFIX") or DEFAULT_PREFIX,
+        help="resource name prefix (default: $DEPLOY_PREFIX, else %(default)s)",
+    )
     parser.add_argument(
         "--region", default=default_region(), help="default: $AWS_DEFAULT_REGION, else us-east-1"
     )
     parser.add_argument(
-        "--outputs", type=Path, help="write the outputs (names, ARNs) to this JSON file"
+        "--outputs",
+        type=Path,
+        default=os.environ.get("SFNLOCAL_OUTPUTS") or None,
+        help="write the outputs (names, ARNs) to this JSON file (default: $SFNLOCAL_OUTPUTS)",
     )
     parser.add_argument(
         "--repo-root",
         type=Path,
-        help="the folder with lambdas/, statemachine/ and iam/ (default: found from here upwards)",
+        default=os.environ.get("SFNLOCAL_APP_DIR") or None,
+        help="the folder with lambdas/, statemachine/ and iam/ "
+        "(default: $SFNLOCAL_APP_DIR, else found from here upwards)",
     )
     parser.add_argument(
         "--wait-timeout",

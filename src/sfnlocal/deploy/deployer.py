@@ -20,8 +20,8 @@ from sfnlocal.sample.layout import (
     placeholder_names,
     placeholder_values,
 )
-from sfnlocal.sample.names import Arns, Names
-from sfnlocal.sample.outputs import APPROVAL_MODES, FunctionOutput, Outputs
+from sfnlocal.sample.names import DEFAULT_PREFIX, Arns, Names
+from sfnlocal.sample.outputs import APPROVAL_MODES, DEFAULT_APPROVAL_MODE, FunctionOutput, Outputs
 from sfnlocal.sample.resolved import check_resolved
 
 from .errors import DeployError
@@ -100,7 +100,7 @@ def check_approval_mode(mode: str) -> str:
 
 def deploy(
     endpoint_url: str,
-    prefix: str = "sfnlocal",
+    prefix: str = DEFAULT_PREFIX,
     *,
     repo_root: Path | None = None,
     region: str | None = None,
@@ -134,7 +134,9 @@ def deploy(
         DocumentError: the documents are invalid (nothing was deployed).
         DeployError: a resource could not be deployed.
     """
-    approval_mode = check_approval_mode(approval_mode or os.environ.get("APPROVAL_MODE") or "auto")
+    approval_mode = check_approval_mode(
+        approval_mode or os.environ.get("APPROVAL_MODE") or DEFAULT_APPROVAL_MODE
+    )
     plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()

@@ -6,8 +6,8 @@ import os
 import shutil
 import subprocess
 
-from sfnlocal.engine.health import probe
 from sfnlocal.engine.ports import ensure_port_free
+from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 

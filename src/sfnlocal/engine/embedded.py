@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.engine import processes
-from sfnlocal.engine.health import Readiness, probe, wait_until_ready
+from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.ports import ensure_port_free
+from sfnlocal.engine.readiness import Readiness, probe
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 

@@ -1,49 +1,13 @@
-"""Is the engine up, and have its init scripts finished? Polled with deadlines."""
+"""Waiting until the engine is up and its init scripts have finished (readiness.py looks)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
+from sfnlocal.engine.readiness import Readiness, probe
 from sfnlocal.errors import UserError
-
-
-@dataclass(frozen=True)
-class Readiness:
-    healthy: bool
-    init_completed: bool
-    failed_scripts: tuple[str, ...] = ()
-    detail: str = ""
-
-    @property
-    def ready(self) -> bool:
-        return self.healthy and self.init_completed and not self.failed_scripts
-
-
-def _get_json(url: str, timeout: float = 2.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
-        return json.load(response)
-
-
-def probe(endpoint: str) -> Readiness:
-    """One look at /_localstack/health and /_localstack/init/ready."""
-    try:
-        _get_json(f"{endpoint}/_localstack/health")
-    except (OSError, ValueError) as error:
-        return Readiness(False, False, detail=f"health endpoint did not answer: {error}")
-    try:
-        init = _get_json(f"{endpoint}/_localstack/init/ready")
-    except (OSError, ValueError) as error:
-        return Readiness(True, False, detail=f"init endpoint did not answer: {error}")
-    failed = tuple(s["name"] for s in init.get("scripts", []) if s.get("state") == "ERROR")
-    pending = [s["name"] for s in init.get("scripts", []) if s.get("state") != "SUCCESSFUL"]
-    detail = f"init scripts still running: {', '.join(pending)}" if pending else ""
-    return Readiness(True, bool(init.get("completed")), failed, detail)
 
 
 def wait_until_ready(

@@ -1,4 +1,13 @@
-"""Where the engine lives and how it is configured, read from the environment."""
+"""Where the engine lives and how LocalStack is configured: the one source of its settings.
+
+LocalStack is configured through its environment, the same way for the
+embedded engine (:meth:`EngineSettings.localstack_environment`) and for the
+image (the Dockerfile's ``ENV``, which a unit test compares WHOLE with
+:func:`container_environment`): :data:`LOCALSTACK_SETTINGS` are shared, and
+the two differ only in the keys of :data:`INTENDED_DIFFERENCES`, each for a
+reason given there. ``python -m sfnlocal.engine.settings`` prints the
+Dockerfile's ``ENV`` instruction as this module defines it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,99 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sfnlocal.clients import DEFAULT_ENDPOINT, DEFAULT_REGION, credentials_environment
+from sfnlocal.sample.names import DEFAULT_PREFIX
+from sfnlocal.sample.outputs import DEFAULT_APPROVAL_MODE
+
 SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch"
 LOCALHOST = "127.0.0.1"
+GATEWAY_PORT = 4566
+"""LocalStack's port: the container's, and the embedded engine's unless LOCALSTACK_PORT."""
+
+LOCALSTACK_SETTINGS: dict[str, str] = {
+    "SERVICES": SERVICES,
+    "DNS_ADDRESS": "0",  # no DNS server: it would want port 53 (root)
+    "SQS_ENDPOINT_STRATEGY": "path",  # queue URLs on LOCALSTACK_HOST, no DNS needed
+    "LAMBDA_RUNTIME_EXECUTOR": "local-process",  # src/sfnlocal/in_localstack/executor
+    "DISABLE_EVENTS": "1",  # no analytics calls home
+    "SKIP_SSL_CERT_DOWNLOAD": "1",  # nothing fetched from outside
+    # The dummy credentials LocalStack accepts, for the init hook's deploy.
+    **credentials_environment(DEFAULT_REGION),
+}
+"""LocalStack's settings, alike for the embedded engine and the image."""
+
+CONTAINER_PATH = "/opt/engine/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+CONTAINER_SETTINGS: dict[str, str] = {
+    # The engine's python first: shell init hooks get it (boto3 and this project included).
+    "PATH": CONTAINER_PATH,
+    "LANG": "C.UTF-8",
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    # LocalStack takes its directories from the container layout (init hooks in
+    # /etc/localstack/init, state in /var/lib/localstack and /tmp/localstack).
+    "OVERRIDE_IN_DOCKER": "1",
+    # Every interface of the container; compose publishes it on the host's loopback only.
+    "GATEWAY_LISTEN": f"0.0.0.0:{GATEWAY_PORT}",
+    "LOCALSTACK_HOST": f"localhost:{GATEWAY_PORT}",
+    "LAMBDA_PROCESS_RUNTIMES_DIR": "/opt/lambda-runtimes",
+    # What init/ready.d/10-deploy-sample.sh deploys (the app's documents, mounted
+    # under /opt/app), with which Python, against which endpoint, and its outputs.
+    "SFNLOCAL_APP_DIR": "/opt/app",
+    "SFNLOCAL_PYTHON": "/opt/engine/bin/python",
+    "SFNLOCAL_ENDPOINT": DEFAULT_ENDPOINT,
+    "SFNLOCAL_OUTPUTS": "/var/lib/localstack/sfnlocal-outputs.json",
+}
+"""The image's own settings (docker/localstack/Dockerfile, ``ENV`` of the final stage)."""
+
+INTENDED_DIFFERENCES = frozenset(
+    {
+        # The image's process environment (the embedded engine inherits the caller's).
+        "PATH",
+        "LANG",
+        "PYTHONUNBUFFERED",
+        "PYTHONDONTWRITEBYTECODE",
+        # Container layout or host layout (1 / 0) and where each keeps its files.
+        "OVERRIDE_IN_DOCKER",
+        "FILESYSTEM_ROOT",
+        "LOCALSTACK_VOLUME_DIR",
+        "LAMBDA_PROCESS_RUNTIMES_DIR",
+        "SFNLOCAL_APP_DIR",
+        "SFNLOCAL_PYTHON",
+        "SFNLOCAL_OUTPUTS",
+        # Where it listens: every interface of the container; the host's loopback on
+        # LOCALSTACK_PORT, with hypercorn, which binds the address given (LocalStack's
+        # default twisted gateway ignores GATEWAY_LISTEN's host and binds every interface).
+        "GATEWAY_LISTEN",
+        "GATEWAY_SERVER",
+        "LOCALSTACK_HOST",
+        "SFNLOCAL_ENDPOINT",
+        # The caller's choice: compose passes them to the container (docker-compose.yml).
+        "APPROVAL_MODE",
+        "DEPLOY_PREFIX",
+        "AWS_DEFAULT_REGION",
+    }
+)
+"""The keys in which the embedded engine's and the image's LocalStack settings differ."""
+
+COMPOSE_DEFAULTS: dict[str, str] = {
+    "LOCALSTACK_PORT": str(GATEWAY_PORT),
+    "APPROVAL_MODE": DEFAULT_APPROVAL_MODE,
+    "DEPLOY_PREFIX": DEFAULT_PREFIX,
+    "AWS_DEFAULT_REGION": DEFAULT_REGION,
+}
+"""The defaults docker-compose.yml gives the caller's variables (``${NAME:-default}``)."""
+
+
+def container_environment() -> dict[str, str]:
+    """The environment the image gives LocalStack: the Dockerfile's ``ENV``, whole."""
+    return {**LOCALSTACK_SETTINGS, **CONTAINER_SETTINGS}
+
+
+def dockerfile_env_instruction() -> str:
+    """The Dockerfile's ``ENV`` instruction for :func:`container_environment`."""
+    pairs = [f"{name}={value}" for name, value in container_environment().items()]
+    return "ENV " + " \\\n    ".join(pairs)
 
 
 def find_repo_root() -> Path:
@@ -23,9 +123,11 @@ def find_repo_root() -> Path:
 @dataclass(frozen=True)
 class EngineSettings:
     repo_root: Path = field(default_factory=find_repo_root)
-    port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", "4566")))
-    approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
-    prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
+    port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", GATEWAY_PORT)))
+    approval_mode: str = field(
+        default_factory=lambda: os.environ.get("APPROVAL_MODE", DEFAULT_APPROVAL_MODE)
+    )
+    prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", DEFAULT_PREFIX))
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
@@ -67,23 +169,16 @@ class EngineSettings:
     def localstack_environment(self) -> dict[str, str]:
         """LocalStack's configuration for the embedded engine."""
         return {
+            **LOCALSTACK_SETTINGS,
             # Host mode even where /.dockerenv exists (LocalStack would otherwise take
             # its directories, init hooks included, from the container layout).
             "OVERRIDE_IN_DOCKER": "0",
             "GATEWAY_LISTEN": f"{LOCALHOST}:{self.port}",
-            # LocalStack's default (twisted) gateway ignores GATEWAY_LISTEN's host and
-            # listens on every interface; hypercorn binds the loopback address given.
-            "GATEWAY_SERVER": "hypercorn",
+            "GATEWAY_SERVER": "hypercorn",  # see INTENDED_DIFFERENCES
             "LOCALSTACK_HOST": f"{LOCALHOST}:{self.port}",
-            "SERVICES": SERVICES,
-            "DNS_ADDRESS": "0",  # no DNS server: it would want port 53
-            "SQS_ENDPOINT_STRATEGY": "path",  # queue URLs on LOCALSTACK_HOST, no DNS needed
             "FILESYSTEM_ROOT": str(self.filesystem_root),
             "LOCALSTACK_VOLUME_DIR": str(self.state_dir / "volume"),
-            "LAMBDA_RUNTIME_EXECUTOR": "local-process",
             "LAMBDA_PROCESS_RUNTIMES_DIR": str(self.runtimes_dir),
-            "DISABLE_EVENTS": "1",  # no analytics calls home
-            "SKIP_SSL_CERT_DOWNLOAD": "1",
             # What the init hook (init/ready.d) deploys, and with which Python.
             "SFNLOCAL_APP_DIR": str(self.repo_root),
             "SFNLOCAL_PYTHON": str(self.engine_python),
@@ -91,7 +186,9 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", DEFAULT_REGION),
         }
+
+
+if __name__ == "__main__":  # python -m sfnlocal.engine.settings: the Dockerfile's ENV
+    print(dockerfile_env_instruction())

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sfnlocal.engine.compose import ComposeStack, docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
-from sfnlocal.engine.health import probe
+from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 

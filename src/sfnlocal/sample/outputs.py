@@ -22,6 +22,8 @@ from sfnlocal.errors import UserError
 from sfnlocal.sample.names import Arns, Names
 
 APPROVAL_MODES = ("auto", "manual")
+DEFAULT_APPROVAL_MODE = "auto"
+"""The approver Lambda answers, unless APPROVAL_MODE=manual."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Outputs:
     """Role ARNs: ``StateMachine`` and each function's logical name."""
     event_source_mappings: dict[str, str] = field(default_factory=dict)
     """Function logical name -> the UUID of its queue trigger."""
-    approval_mode: str = "auto"
+    approval_mode: str = DEFAULT_APPROVAL_MODE
 
     def clients(self) -> StackClients:
         return StackClients(self.endpoint, self.region)

@@ -22,17 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import procs
-from bench.waiting import BenchmarkError
+from bench.errors import BenchmarkError
 from sfnlocal.deploy import deploy
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.waiting import wait_for
 
 LOCALHOST = "127.0.0.1"
 PREFIX = "sfnlocal"
 START_TIMEOUT = 300.0
 DEPLOY_TIMEOUT = 300.0
 ENVS_TIMEOUT = 900.0
+POLL_SECONDS = 0.01  # the start figures are timed to this
 
 
 def free_port() -> int:
@@ -165,8 +167,9 @@ class Sfnlocal:
                 start_new_session=True,
             )
         launched = healthy = ready = None
-        deadline = time.monotonic() + START_TIMEOUT
-        while self._make.poll() is None:
+
+        def make_up_exited() -> bool:
+            nonlocal launched, healthy, ready
             now = time.perf_counter()
             if launched is None and pid_file.is_file() and pid_file.read_text().strip():
                 launched = now
@@ -174,12 +177,16 @@ class Sfnlocal:
                 healthy = time.perf_counter()
             if healthy is not None and ready is None and probe(self.endpoint).ready:
                 ready = time.perf_counter()
-            if time.monotonic() > deadline:
-                raise BenchmarkError(
-                    f"waited {START_TIMEOUT:.0f} s for 'make up' (embedded) to finish on "
-                    f"{self.endpoint}\n{_tail(self.log)}"
-                )
-            time.sleep(0.01)
+            return self._make.poll() is not None
+
+        wait_for(
+            make_up_exited,
+            START_TIMEOUT,
+            f"'make up' (embedded) to finish on {self.endpoint}",
+            POLL_SECONDS,
+            describe=lambda _: _tail(self.log),
+            error=BenchmarkError,
+        )
         exited = time.perf_counter()
         if self._make.returncode != 0:
             raise BenchmarkError(
@@ -269,19 +276,23 @@ class MiniStack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not answers(f"{self.endpoint}/_ministack/health"):
+
+        def answering() -> bool:
             if self._process.poll() is not None:
                 raise BenchmarkError(
                     f"MiniStack exited while starting (status {self._process.returncode})\n"
                     + _tail(self.log)
                 )
-            if time.monotonic() > deadline:
-                raise BenchmarkError(
-                    f"waited {START_TIMEOUT:.0f} s for MiniStack's /_ministack/health on "
-                    f"{self.endpoint}\n{_tail(self.log)}"
-                )
-            time.sleep(0.01)
+            return answers(f"{self.endpoint}/_ministack/health")
+
+        wait_for(
+            answering,
+            START_TIMEOUT,
+            f"MiniStack's /_ministack/health on {self.endpoint}",
+            POLL_SECONDS,
+            describe=lambda _: _tail(self.log),
+            error=BenchmarkError,
+        )
         healthy = time.perf_counter()
         with self.deploy_log.open("w") as log:
             deploy(

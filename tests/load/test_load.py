@@ -16,6 +16,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from sfnlocal.waiting import wait_for
 from tests.support.trust import assert_queue_empty, engine_processes
 
 pytestmark = pytest.mark.integration
@@ -106,12 +107,15 @@ def test_executions_started_at_once_all_succeed_each_with_its_own_report(
     arns = _start_all_at_once(sfn, state_machine, inputs)
     start_seconds = time.monotonic() - started
     # THEN every one ends within the deadline ...
-    statuses: dict[str, str] = {}
-    while time.monotonic() - started < DEADLINE:
-        statuses = _statuses(sfn, state_machine, set(inputs))
-        if len(statuses) == EXECUTIONS and "RUNNING" not in statuses.values():
-            break
-        time.sleep(1)
+    statuses = wait_for(
+        lambda: _statuses(sfn, state_machine, set(inputs)),
+        DEADLINE - (time.monotonic() - started),
+        f"{EXECUTIONS} executions started at once to end",
+        1,
+        done=lambda found: len(found) == EXECUTIONS and "RUNNING" not in found.values(),
+        describe=lambda found: str(Counter(found.values())),
+        error=AssertionError,
+    )
     all_seconds = time.monotonic() - started
     counts = Counter(statuses.values())
     assert counts == {"SUCCEEDED": EXECUTIONS}, f"after {all_seconds:.0f} s: {counts}"

@@ -7,8 +7,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
+from sfnlocal.waiting import WaitTimeout, wait_for
 from sfnlocal.workflow.reports import subscribe_new_queue
 
 EXECUTION_TIMEOUT = 90
@@ -56,15 +55,15 @@ class Workflow:
         return self.sfn.start_execution(**kwargs)["executionArn"]
 
     def wait(self, execution_arn: str, timeout: float = EXECUTION_TIMEOUT) -> Execution:
-        def running(description: dict) -> bool:
-            return description["status"] == "RUNNING"
-
-        poll = retry(
-            retry=retry_if_result(running), stop=stop_after_delay(timeout), wait=wait_fixed(0.1)
-        )(lambda: self.sfn.describe_execution(executionArn=execution_arn))
         try:
-            description = poll()
-        except RetryError:
+            description = wait_for(
+                lambda: self.sfn.describe_execution(executionArn=execution_arn),
+                timeout,
+                f"execution {execution_arn} to end",
+                0.1,
+                done=lambda description: description["status"] != "RUNNING",
+            )
+        except WaitTimeout:
             raise AssertionError(
                 f"execution {execution_arn} still RUNNING after {timeout} s; history:\n"
                 + json.dumps(self.history(execution_arn), default=str, indent=1)[-3000:]
@@ -116,19 +115,18 @@ class ReportCollector:
     def message(self, sns_message_id: str, timeout: float = REPORT_TIMEOUT) -> dict:
         """The report's decoded Message, once it arrived."""
 
-        def missing() -> bool:
+        def arrived() -> bool:
             self._drain()
-            return sns_message_id not in self._received
+            return sns_message_id in self._received
 
-        try:
-            retry(retry=retry_if_result(bool), stop=stop_after_delay(timeout), wait=wait_fixed(0))(
-                missing
-            )()
-        except RetryError:
-            raise AssertionError(
-                f"no SNS report with MessageId {sns_message_id} reached the subscribed queue "
-                f"within {timeout} s (received: {sorted(self._received)})"
-            ) from None
+        wait_for(
+            arrived,
+            timeout,
+            f"the SNS report with MessageId {sns_message_id} to reach the subscribed queue",
+            interval=0,
+            describe=lambda _: f"received: {sorted(self._received)}",
+            error=AssertionError,
+        )
         return json.loads(self._received[sns_message_id]["Message"])
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sfnlocal.cli.console import console, user_errors
+from sfnlocal.waiting import WaitTimeout, wait_for
 from sfnlocal.workflow import approvals, executions
 from sfnlocal.workflow import graph as graphs
 from sfnlocal.workflow.connection import connect
@@ -74,14 +75,17 @@ def run(
 
 
 def _print_report(reports: ReportSubscription, message_id: str | None, wait: float = 10) -> None:
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        for report in reports.receive(wait_seconds=1):
-            if report.message_id == message_id:
-                topic = reports.conn.outputs.topic_name
-                console.print(f"Report on {topic}: {json.dumps(report.message)}", soft_wrap=True)
-                return
-    console.print(f"[yellow]no report with MessageId {message_id} seen within {wait:.0f} s[/]")
+    def the_report():
+        arrived = reports.receive(wait_seconds=1)
+        return next((report for report in arrived if report.message_id == message_id), None)
+
+    try:
+        report = wait_for(the_report, wait, f"the report with MessageId {message_id}", interval=0)
+    except WaitTimeout:
+        console.print(f"[yellow]no report with MessageId {message_id} seen within {wait:.0f} s[/]")
+        return
+    topic = reports.conn.outputs.topic_name
+    console.print(f"Report on {topic}: {json.dumps(report.message)}", soft_wrap=True)
 
 
 @user_errors

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
 from sfnlocal.engine.readiness import Readiness, probe
 from sfnlocal.errors import UserError
+from sfnlocal.waiting import wait_for
+
+POLL_SECONDS = 0.1
 
 
 def wait_until_ready(
@@ -18,24 +19,22 @@ def wait_until_ready(
 ) -> Readiness:
     """Polls until the engine is ready; raises UserError naming what it waited for."""
 
-    def not_done(state: Readiness) -> bool:
-        return not (state.ready or state.failed_scripts) and still_running()
-
-    poll = retry(
-        retry=retry_if_result(not_done),
-        stop=stop_after_delay(timeout),
-        wait=wait_fixed(0.1),
-    )(probe)
-    try:
-        state = poll(endpoint)
-    except RetryError as error:
-        last: Readiness = error.last_attempt.result()
-        raise UserError(
-            f"LocalStack at {endpoint} was not ready within {timeout:.0f} s "
-            f"(waited for /_localstack/health and /_localstack/init/ready: {last.detail})",
+    def not_ready_within(message: str) -> UserError:
+        return UserError(
+            message,
             fix="see the log ('make logs'); raise the deadline with READY_TIMEOUT=<seconds>",
             details=on_failure(),
-        ) from None
+        )
+
+    state = wait_for(
+        lambda: probe(endpoint),
+        timeout,
+        f"LocalStack at {endpoint} to be ready (/_localstack/health and /_localstack/init/ready)",
+        POLL_SECONDS,
+        done=lambda state: state.ready or bool(state.failed_scripts) or not still_running(),
+        describe=lambda state: state.detail,
+        error=not_ready_within,
+    )
     if state.failed_scripts:
         raise UserError(
             f"LocalStack's init script(s) failed: {', '.join(state.failed_scripts)}",

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
+from sfnlocal.waiting import wait_for
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
@@ -48,10 +48,12 @@ def manual_mode(sfnlocal) -> Iterator[None]:
 
 
 def waiting_for_approval(sfnlocal, name: str) -> None:
-    def absent() -> bool:
-        return name not in sfnlocal("approvals", "list").stdout
-
-    retry(retry=retry_if_result(bool), stop=stop_after_delay(30), wait=wait_fixed(0.3))(absent)()
+    wait_for(
+        lambda: name in sfnlocal("approvals", "list").stdout,
+        30,
+        f"'sfnlocal approvals list' to show {name}",
+        0.3,
+    )
 
 
 def test_run_follows_every_state_and_prints_the_report(sfnlocal):

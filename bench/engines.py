@@ -11,8 +11,6 @@ its own, timed while starting, and stopped with every process it started.
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,10 +21,12 @@ from typing import Any
 
 from bench import procs
 from bench.errors import BenchmarkError
+from sfnlocal.clients import credentials_environment
 from sfnlocal.deploy import deploy
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.readiness import probe
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.settings import EngineSettings, clean_environment
 from sfnlocal.waiting import wait_for
 
 LOCALHOST = "127.0.0.1"
@@ -35,12 +35,6 @@ START_TIMEOUT = 300.0
 DEPLOY_TIMEOUT = 300.0
 ENVS_TIMEOUT = 900.0
 POLL_SECONDS = 0.01  # the start figures are timed to this
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return sock.getsockname()[1]
 
 
 def answers(url: str, timeout: float = 0.5) -> bool:
@@ -61,17 +55,7 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 def _base_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
-        env.pop(name, None)
-    env.update(
-        {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    )
-    return env
+    return {**clean_environment(), **credentials_environment()}
 
 
 @dataclass

@@ -16,12 +16,11 @@ from tests.support.stacks import (
     chosen_stack_kind,
     container_stack,
     embedded_stack,
-    free_port,
     running_stack,
 )
 from tests.support.workflow import ReportCollector, Workflow
 
-__all__ = ["REPO_ROOT", "free_port"]
+__all__ = ["REPO_ROOT"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -22,10 +22,10 @@ from sfnlocal.engine import processes
 from sfnlocal.engine.compose import docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
 from sfnlocal.waiting import wait_for
-from tests.conftest import free_port
 from tests.support.stacks import container_stack
 from tests.support.trust import BulkReports, engine_processes
 from tests.support.workflow import Workflow

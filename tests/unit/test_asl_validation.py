@@ -16,9 +16,9 @@ from sfnlocal.sample.asl import asl_problems, iter_states, statelint_problems
 from sfnlocal.sample.documents import ASL_PATH, load_documents
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.resolved import Symbolic
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
 
 

@@ -30,8 +30,8 @@ from sfnlocal.deploy.messaging import ensure_queue, redrive_policy
 from sfnlocal.deploy.progress import Change, Progress
 from sfnlocal.deploy.roles import ensure_role
 from sfnlocal.deploy.state_machine import ensure_state_machine
+from tests.conftest import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "000000000000"
 QUEUE_URL = f"http://localhost/queue/us-east-1/{ACCOUNT}/q"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:q"

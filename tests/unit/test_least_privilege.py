@@ -16,9 +16,9 @@ from sfnlocal.checks.least_privilege import (
     resource_covers,
 )
 from sfnlocal.checks.report import CheckReport, run_checks
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
 APPROVER_POLICY = "iam/lambda/approve-request.json"
 SCOPED_APPROVER_STATEMENT = {

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from sfnlocal.deploy.packaging import FIXED_DATE_TIME, build_package, code_sha256
+from tests.conftest import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LAMBDAS = REPO_ROOT / "lambdas"
 FUNCTIONS = sorted(p.name for p in LAMBDAS.iterdir() if (p / "function.json").is_file())
 

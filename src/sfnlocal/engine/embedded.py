@@ -12,7 +12,7 @@ from sfnlocal.engine import processes
 from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.ports import ensure_port_free
 from sfnlocal.engine.readiness import Readiness, probe
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.settings import EngineSettings, clean_environment
 from sfnlocal.errors import UserError
 
 START_TIMEOUT = float(os.environ.get("READY_TIMEOUT", "180"))
@@ -70,7 +70,7 @@ class EmbeddedEngine:
         self._check_installed()
         ensure_port_free(self.settings.port)
         self._prepare_state_dir()
-        env = {**_clean_environment(), **s.localstack_environment()}
+        env = {**clean_environment(), **s.localstack_environment()}
         with s.log_file.open("ab") as log:
             process = subprocess.Popen(
                 [str(s.engine_python), "-m", "localstack.runtime.main"],
@@ -137,11 +137,3 @@ class EmbeddedEngine:
             processes.wait_gone(leftovers, 3)
         self.settings.pid_file.unlink(missing_ok=True)
         return True
-
-
-def _clean_environment() -> dict[str, str]:
-    """The caller's environment without a virtualenv of its own leaking in."""
-    env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        env.pop(name, None)
-    return env

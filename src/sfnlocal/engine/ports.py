@@ -9,6 +9,13 @@ from sfnlocal.engine.settings import LOCALHOST
 from sfnlocal.errors import UserError
 
 
+def free_port() -> int:
+    """A port nothing listens on now (the system's pick), for an engine or a stack of its own."""
+    with socket.socket() as sock:
+        sock.bind((LOCALHOST, 0))
+        return sock.getsockname()[1]
+
+
 def ensure_port_free(port: int) -> None:
     """Raises UserError naming the port and the fix when something listens there."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sfnlocal.clients import DEFAULT_ENDPOINT, DEFAULT_REGION, credentials_environment
+from sfnlocal.sample.documents import find_repo_root
+from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.names import DEFAULT_PREFIX
 from sfnlocal.sample.outputs import DEFAULT_APPROVAL_MODE
 
@@ -110,19 +112,26 @@ def dockerfile_env_instruction() -> str:
     return "ENV " + " \\\n    ".join(pairs)
 
 
-def find_repo_root() -> Path:
-    """The checkout this package was installed from (editable), else the working dir."""
-    if root := os.environ.get("SFNLOCAL_ROOT"):
-        return Path(root).resolve()
-    for candidate in (Path(__file__).resolve().parents[3], Path.cwd(), *Path.cwd().parents):
-        if (candidate / "statemachine").is_dir() and (candidate / "pyproject.toml").is_file():
-            return candidate
-    return Path.cwd()
+def default_repo_root() -> Path:
+    """The folder with the sample's documents (sample.documents.find_repo_root), else here."""
+    try:
+        return find_repo_root()
+    except DocumentError:
+        return Path.cwd()
+
+
+def clean_environment() -> dict[str, str]:
+    """The caller's environment without what must not leak into the engine's processes:
+    a virtual environment of its own, and an AWS endpoint or profile other than the stack's."""
+    env = dict(os.environ)
+    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        env.pop(name, None)
+    return env
 
 
 @dataclass(frozen=True)
 class EngineSettings:
-    repo_root: Path = field(default_factory=find_repo_root)
+    repo_root: Path = field(default_factory=default_repo_root)
     port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", GATEWAY_PORT)))
     approval_mode: str = field(
         default_factory=lambda: os.environ.get("APPROVAL_MODE", DEFAULT_APPROVAL_MODE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -413,15 +414,33 @@ def _load_function(
     )
 
 
+ROOT_VARIABLE = "SFNLOCAL_ROOT"
+"""Names the folder with the documents, wherever the tooling runs from."""
+
+
+def _holds_documents(folder: Path) -> bool:
+    return (folder / ASL_PATH).is_file() and (folder / LAMBDAS_DIR).is_dir()
+
+
 def find_repo_root(start: Path | None = None) -> Path:
-    """The nearest folder, from ``start`` (default: the current one) upwards, with the documents.
+    """The folder with the sample's documents (lambdas/, statemachine/, iam/).
+
+    The nearest from ``start`` upwards when it is given. Else ``$SFNLOCAL_ROOT``
+    when set, else the checkout this package was installed from (editable),
+    else the nearest from the current folder upwards.
 
     Raises:
         DocumentError: no such folder.
     """
+    if start is None:
+        if root := os.environ.get(ROOT_VARIABLE):
+            return Path(root).resolve()
+        checkout = Path(__file__).resolve().parents[3]  # src/sfnlocal/sample/documents.py
+        if _holds_documents(checkout):
+            return checkout
     start = (start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / ASL_PATH).is_file() and (folder / LAMBDAS_DIR).is_dir():
+        if _holds_documents(folder):
             return folder
     raise DocumentError([Problem(str(start), f"no {ASL_PATH} here or in a parent folder")])
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from sfnlocal.engine.ports import free_port
 from sfnlocal.waiting import wait_for
-from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ import boto3
 import pytest
 
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
-from tests.conftest import free_port
 
 ROLE = "arn:aws:iam::000000000000:role/test-function"
 

@@ -10,9 +10,9 @@ import pytest
 
 from sfnlocal.engine import processes
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
-from tests.conftest import free_port
 from tests.integration.engine.conftest import ROLE, zip_source
 
 pytestmark = pytest.mark.integration

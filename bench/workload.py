@@ -16,10 +16,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import boto3
-from botocore.config import Config
-
 from bench.errors import BenchmarkError
+from sfnlocal.clients import StackClients
 from sfnlocal.waiting import wait_for
 from sfnlocal.workflow.reports import subscribe_new_queue
 
@@ -33,18 +31,12 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
 def client(endpoint: str, service: str, pool: int = 10):
-    return boto3.client(
+    return StackClients(endpoint, REGION).client(
         service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            max_pool_connections=pool,
-            retries={"max_attempts": 2, "mode": "standard"},
-            read_timeout=60,
-            connect_timeout=5,
-        ),
+        max_pool_connections=pool,
+        retries={"max_attempts": 2, "mode": "standard"},
+        read_timeout=60,
+        connect_timeout=5,
     )
 
 

@@ -11,9 +11,7 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from sfnlocal.waiting import wait_for
@@ -34,17 +32,11 @@ def _client(stack, service: str, retried: Counter | None = None):
     Retrying StartExecution is safe: with the same name and input it is idempotent while
     the execution runs. ``retried`` counts the retries by the error that caused them.
     """
-    client = boto3.client(
+    client = stack.outputs.clients().client(
         service,
-        endpoint_url=stack.endpoint,
-        region_name=stack.outputs.region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            max_pool_connections=EXECUTIONS,
-            retries={"mode": "standard", "total_max_attempts": 3},
-            read_timeout=120,
-        ),
+        max_pool_connections=EXECUTIONS,
+        retries={"mode": "standard", "total_max_attempts": 3},
+        read_timeout=120,
     )
     if retried is not None:
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from sfnlocal.clients import StackClients
 from sfnlocal.deploy.__main__ import main
 from sfnlocal.deploy.aws import wait_for
 from sfnlocal.deploy.errors import DeployError
@@ -56,13 +56,7 @@ POLICY = {
 
 
 def make_client(service: str):
-    return boto3.client(
-        service,
-        region_name="us-east-1",
-        endpoint_url="http://localhost:1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return StackClients("http://localhost:1", "us-east-1").client(service)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import boto3
-
+from sfnlocal.clients import StackClients
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
 from sfnlocal.sample.outputs import Outputs
@@ -19,13 +18,7 @@ class Connection:
     outputs: dict[str, Any]
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.settings.endpoint,
-            region_name=self.outputs.region,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        return StackClients(self.settings.endpoint, self.outputs.region).client(service)
 
     @cached_property
     def sfn(self) -> Any:

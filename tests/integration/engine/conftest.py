@@ -8,9 +8,9 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 
-import boto3
 import pytest
 
+from sfnlocal.clients import DEFAULT_REGION, StackClients
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
@@ -30,13 +30,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngine]
 
 
 def client(engine: EmbeddedEngine, service: str):
-    return boto3.client(
-        service,
-        endpoint_url=engine.settings.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return StackClients(engine.settings.endpoint, DEFAULT_REGION).client(service)
 
 
 @pytest.fixture(scope="session")

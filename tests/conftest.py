@@ -47,11 +47,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
 @pytest.fixture(scope="session")
 def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
     """Every SNS report, through an SQS queue the tests subscribe to the topic."""
-    collector = ReportCollector.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
+    collector = ReportCollector.subscribe(stack.connection)
     yield collector
     collector.close()
 
 
 @pytest.fixture(scope="session")
 def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.client("stepfunctions"), stack.outputs.state_machine_arn)
+    return Workflow(stack.connection)

@@ -26,6 +26,7 @@ from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
 from sfnlocal.waiting import wait_for
+from sfnlocal.workflow.connection import Connection
 from tests.support.stacks import container_stack
 from tests.support.trust import BulkReports, engine_processes
 from tests.support.workflow import Workflow
@@ -49,7 +50,7 @@ def _park_executions(clients: StackClients, outputs: dict) -> dict[str, object]:
 
     The approver's queue trigger is disabled, so the approval requests wait on the queue.
     """
-    lambda_, sfn, sqs = clients.lambda_, clients.sfn, clients.sqs
+    lambda_, sqs = clients.lambda_, clients.sqs
     mapping = _approver_mapping(lambda_, outputs)
     lambda_.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
     wait_for(
@@ -57,7 +58,7 @@ def _park_executions(clients: StackClients, outputs: dict) -> dict[str, object]:
         60,
         "the approver's trigger disabled",
     )
-    workflow = Workflow(sfn, outputs.state_machine_arn)
+    workflow = Workflow(Connection(outputs))
     parked = [workflow.start({"stock_price": price}) for price in PARKED_PRICES]
 
     def waiting_for_approval() -> bool:
@@ -98,13 +99,11 @@ def _assert_redeployed_and_forgetful(
     return after
 
 
-def _assert_serves(clients: StackClients, outputs: dict) -> None:
+def _assert_serves(outputs: Outputs) -> None:
     """A new execution runs end to end and reports its trade."""
-    reports = BulkReports.subscribe(clients.client("sns"), clients.client("sqs"), outputs)
+    reports = BulkReports.subscribe(Connection(outputs))
     try:
-        execution = Workflow(clients.client("stepfunctions"), outputs.state_machine_arn).run(
-            {"stock_price": 77}
-        )
+        execution = Workflow(Connection(outputs)).run({"stock_price": 77})
         assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
         message_id = execution.output["MessageId"]
         trade = reports.messages([message_id], timeout=30)[message_id]["Input"]
@@ -153,7 +152,7 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
         outputs.state_machine_arn
     )
     # AND the stack serves again
-    _assert_serves(clients, outputs)
+    _assert_serves(outputs)
     measurements(
         "embedded restart",
         {"stop_s": round(stop_seconds, 1), "start_and_redeploy_s": round(start_seconds, 1)},
@@ -191,7 +190,7 @@ def test_a_container_stack_restarted_mid_execution_comes_back_deployed_without_i
     # THEN the documents' resources are back, the executions and messages are not
     outputs = _assert_redeployed_and_forgetful(clients, before, in_flight)
     # AND the stack serves again
-    _assert_serves(clients, outputs)
+    _assert_serves(outputs)
     measurements(
         "container restart",
         {"stop_s": round(stop_seconds, 1), "start_and_redeploy_s": round(start_seconds, 1)},

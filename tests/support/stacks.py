@@ -24,6 +24,7 @@ from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
 from sfnlocal.sample.outputs import Outputs
+from sfnlocal.workflow.connection import Connection
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +42,11 @@ class StackUnderTest:
 
     def client(self, service: str):
         return self.outputs.clients().client(service)
+
+    @property
+    def connection(self) -> Connection:
+        """What the product's workflow functions drive (sfnlocal.workflow)."""
+        return Connection(self.outputs)
 
 
 def chosen_stack_kind() -> str:

@@ -421,4 +421,4 @@ class BulkReports(ReportCollector):
             interval=0,
             describe=lambda _: f"{len(missing())} missing",
         )
-        return {i: json.loads(self._received[i]["Message"]) for i in wanted}
+        return {i: self._received[i] for i in wanted}

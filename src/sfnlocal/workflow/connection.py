@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -14,11 +14,13 @@ from sfnlocal.sample.outputs import Outputs
 
 @dataclass
 class Connection:
-    settings: EngineSettings
-    outputs: dict[str, Any]
+    """The deployed sample's resources (``outputs``) and clients of the stack holding them."""
+
+    outputs: Outputs
+    settings: EngineSettings = field(default_factory=EngineSettings)
 
     def client(self, service: str) -> Any:
-        return StackClients(self.settings.endpoint, self.outputs.region).client(service)
+        return StackClients(self.outputs.endpoint, self.outputs.region).client(service)
 
     @cached_property
     def sfn(self) -> Any:
@@ -45,4 +47,4 @@ def connect(settings: EngineSettings | None = None) -> Connection:
     """Raises UserError when no stack runs, DeployError when the sample is not deployed."""
     settings = settings or EngineSettings()
     Stack(settings).require_running()
-    return Connection(settings, Outputs.from_stack(settings.endpoint, settings.prefix))
+    return Connection(Outputs.from_stack(settings.endpoint, settings.prefix), settings)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,18 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 def _base_environment() -> dict[str, str]:
     return {**clean_environment(), **credentials_environment()}
+
+
+def _wait_starting(probe: Callable[[], bool], what: str, log: Path) -> None:
+    """Polls ``probe`` as often as the start figures are timed; the log's tail if it fails."""
+    wait_for(
+        probe,
+        START_TIMEOUT,
+        what,
+        POLL_SECONDS,
+        describe=lambda _: _tail(log),
+        error=BenchmarkError,
+    )
 
 
 @dataclass
@@ -163,14 +176,8 @@ class Sfnlocal:
                 ready = time.perf_counter()
             return self._make.poll() is not None
 
-        wait_for(
-            make_up_exited,
-            START_TIMEOUT,
-            f"'make up' (embedded) to finish on {self.endpoint}",
-            POLL_SECONDS,
-            describe=lambda _: _tail(self.log),
-            error=BenchmarkError,
-        )
+        what = f"'make up' (embedded) to finish on {self.endpoint}"
+        _wait_starting(make_up_exited, what, self.log)
         exited = time.perf_counter()
         if self._make.returncode != 0:
             raise BenchmarkError(
@@ -269,14 +276,7 @@ class MiniStack:
                 )
             return answers(f"{self.endpoint}/_ministack/health")
 
-        wait_for(
-            answering,
-            START_TIMEOUT,
-            f"MiniStack's /_ministack/health on {self.endpoint}",
-            POLL_SECONDS,
-            describe=lambda _: _tail(self.log),
-            error=BenchmarkError,
-        )
+        _wait_starting(answering, f"MiniStack's /_ministack/health on {self.endpoint}", self.log)
         healthy = time.perf_counter()
         with self.deploy_log.open("w") as log:
             deploy(

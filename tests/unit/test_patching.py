@@ -224,6 +224,27 @@ class Environments:
             self.events.append(f"exit {name}")
 
 
+@contextlib.contextmanager
+def passing_through(original, name):
+    """A context wrapper that only enters the original."""
+    with original(name) as env:
+        yield env
+
+
+@contextlib.contextmanager
+def failing_after_leaving(original, name):
+    """A context wrapper whose own cleanup fails once the original was left."""
+    with original(name) as env:
+        yield env
+    raise RuntimeError("could not release the slot")
+
+
+def use_once(patched, caplog) -> None:
+    """Enters and leaves the patched context as an invocation does: it gives the original's."""
+    with caplog.at_level(logging.ERROR, logger=patching.LOG.name), patched("a") as env:
+        assert env == "environment a"
+
+
 def context_target(**kwargs) -> Target:
     return target("Service.handle", "(self)", kind="contextmanager", **kwargs)
 
@@ -254,8 +275,7 @@ def test_a_context_wrapper_failing_before_entering_falls_back_to_the_original(ca
         yield  # a generator context manager
 
     patched = context_target().replacement(environments.get, broken)
-    with caplog.at_level(logging.ERROR, logger=patching.LOG.name), patched("a") as env:
-        assert env == "environment a"
+    use_once(patched, caplog)
     assert environments.events == ["enter a", "exit a"]
     assert "LocalStack's original runs" in caplog.text
 
@@ -263,12 +283,7 @@ def test_a_context_wrapper_failing_before_entering_falls_back_to_the_original(ca
 def test_an_error_in_the_with_body_reaches_the_caller_and_the_original():
     environments = Environments()
 
-    @contextlib.contextmanager
-    def wrapper(original, name):
-        with original(name) as env:
-            yield env
-
-    patched = context_target().replacement(environments.get, wrapper)
+    patched = context_target().replacement(environments.get, passing_through)
     with pytest.raises(ValueError, match="invocation failed"), patched("a"):
         raise ValueError("invocation failed")
     assert environments.events == ["enter a", "body failed: invocation failed", "exit a"]
@@ -277,12 +292,7 @@ def test_an_error_in_the_with_body_reaches_the_caller_and_the_original():
 def test_the_originals_error_on_entering_is_not_retried():
     environments = Environments(enter_error=LookupError("no environment"))
 
-    @contextlib.contextmanager
-    def wrapper(original, name):
-        with original(name) as env:
-            yield env
-
-    patched = context_target().replacement(environments.get, wrapper)
+    patched = context_target().replacement(environments.get, passing_through)
     with pytest.raises(LookupError, match="no environment"), patched("a"):
         pass
     assert environments.events == ["enter a"]
@@ -291,15 +301,8 @@ def test_the_originals_error_on_entering_is_not_retried():
 def test_a_context_wrapper_failing_in_its_cleanup_leaves_the_result_alone(caplog):
     environments = Environments()
 
-    @contextlib.contextmanager
-    def wrapper(original, name):
-        with original(name) as env:
-            yield env
-        raise RuntimeError("could not release the slot")
-
-    patched = context_target().replacement(environments.get, wrapper)
-    with caplog.at_level(logging.ERROR, logger=patching.LOG.name), patched("a") as env:
-        assert env == "environment a"
+    patched = context_target().replacement(environments.get, failing_after_leaving)
+    use_once(patched, caplog)
     assert environments.events == ["enter a", "exit a"]
     assert "failed on leaving" in caplog.text
 
@@ -324,13 +327,7 @@ def test_a_failing_cleanup_does_not_hide_the_bodys_error():
 def test_a_failing_cleanup_keeps_the_originals_decision_to_suppress():
     environments = Environments(suppress=True)
 
-    @contextlib.contextmanager
-    def wrapper(original, name):
-        with original(name) as env:
-            yield env
-        raise RuntimeError("could not release the slot")
-
-    patched = context_target().replacement(environments.get, wrapper)
+    patched = context_target().replacement(environments.get, failing_after_leaving)
     with patched("a"):
         raise ValueError("handled by the original")
     assert environments.events == ["enter a", "body failed: handled by the original", "exit a"]

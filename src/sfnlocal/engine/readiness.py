@@ -59,28 +59,29 @@ class Readiness:
         return f"{state} ({self.detail})" if self.detail else state
 
 
-def _get_json(url: str) -> object:
-    with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310 (loopback)
-        return json.load(response)
+def _answer(url: str, name: str) -> tuple[dict | None, str]:
+    """The JSON object ``url`` answers, or None and why not (``name`` names the endpoint)."""
+    try:
+        with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            answer = json.load(response)
+    except (OSError, ValueError) as error:
+        return None, f"{name} did not answer: {error}"
+    if not isinstance(answer, dict):
+        return None, f"{name}: unexpected answer"
+    return answer, ""
 
 
 def probe(endpoint: str, ask_init: bool = True) -> Readiness:
     """One look at /_localstack/health, and at /_localstack/init/ready unless not ``ask_init``."""
-    try:
-        health = _get_json(f"{endpoint}/_localstack/health")
-    except (OSError, ValueError) as error:
-        return Readiness(False, False, detail=f"health endpoint did not answer: {error}")
-    if not isinstance(health, dict):
-        return Readiness(False, False, detail="health endpoint: unexpected answer")
+    health, why_not = _answer(f"{endpoint}/_localstack/health", "health endpoint")
+    if health is None:
+        return Readiness(False, False, detail=why_not)
     version = f"LocalStack {health.get('version', '?')}"
     if not ask_init:
         return Readiness(True, True, detail=f"init hooks succeeded earlier, {version}")
-    try:
-        init = _get_json(f"{endpoint}/_localstack/init/ready")
-    except (OSError, ValueError) as error:
-        return Readiness(True, False, detail=f"init endpoint did not answer: {error}")
-    if not isinstance(init, dict):
-        return Readiness(True, False, detail="init endpoint: unexpected answer")
+    init, why_not = _answer(f"{endpoint}/_localstack/init/ready", "init endpoint")
+    if init is None:
+        return Readiness(True, False, detail=why_not)
     scripts = init.get("scripts") or []
     failed = tuple(s.get("name", "?") for s in scripts if s.get("state") == "ERROR")
     pending = [s.get("name", "?") for s in scripts if s.get("state") != "SUCCESSFUL"]

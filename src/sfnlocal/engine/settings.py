@@ -5,9 +5,37 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sfnlocal.engine.record import RECORD_FILE, StackRecord
+from sfnlocal.errors import UserError
 
 SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch"
 LOCALHOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+DEFAULT_PREFIX = "sfnlocal"
+DEFAULT_REGION = "us-east-1"
+
+
+def _port_from_environment() -> int | None:
+    value = os.environ.get("LOCALSTACK_PORT", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise UserError(
+            f"LOCALSTACK_PORT={value!r} is not a port number", fix="give a number from 1 to 65535"
+        )
+    return int(value)
+
+
+def _port_of(endpoint: str) -> int:
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            f"--endpoint {endpoint!r} is not an http(s) URL",
+            fix="e.g. --endpoint http://127.0.0.1:4566",
+        )
+    return parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def find_repo_root() -> Path:
@@ -22,19 +50,59 @@ def find_repo_root() -> Path:
 
 @dataclass(frozen=True)
 class EngineSettings:
+    """Where the stack is and how it is configured.
+
+    ``port``, ``prefix`` and ``region`` come from what is given (the arguments,
+    else ``LOCALSTACK_PORT``, ``DEPLOY_PREFIX``, ``AWS_DEFAULT_REGION``), else
+    from the running stack's record (``.localstack/stack.json``, written by
+    ``make up``) when these settings address that stack, else the defaults.
+    ``endpoint_url`` (``--endpoint``) names a stack by URL instead of by port.
+    """
+
     repo_root: Path = field(default_factory=find_repo_root)
-    port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", "4566")))
+    port: int | None = field(default_factory=_port_from_environment)
     approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
-    prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
+    prefix: str | None = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX") or None)
+    region: str | None = field(default_factory=lambda: os.environ.get("AWS_DEFAULT_REGION") or None)
+    endpoint_url: str | None = None
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
         default_factory=lambda: Path(d) if (d := os.environ.get("SFNLOCAL_STATE_DIR")) else None
     )
 
+    record: StackRecord | None = field(init=False, compare=False, repr=False)
+    """The running stack's record, when these settings address that stack."""
+
+    def __post_init__(self) -> None:
+        if self.endpoint_url:
+            object.__setattr__(self, "endpoint_url", self.endpoint_url.rstrip("/"))
+            object.__setattr__(self, "port", _port_of(self.endpoint_url))
+        record = StackRecord.read(self.record_file)
+        if record and self.endpoint_url and record.endpoint != self.endpoint_url:
+            record = None
+        if record and self.port is not None and record.port != self.port:
+            record = None
+        object.__setattr__(self, "record", record)
+        for name, default in (("port", DEFAULT_PORT), ("prefix", DEFAULT_PREFIX)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, getattr(record, name) if record else default)
+        if self.region is None:
+            object.__setattr__(self, "region", record.region if record else DEFAULT_REGION)
+
     @property
     def endpoint(self) -> str:
-        return f"http://{LOCALHOST}:{self.port}"
+        return self.endpoint_url or f"http://{LOCALHOST}:{self.port}"
+
+    @property
+    def record_file(self) -> Path:
+        return self.state_dir / RECORD_FILE
+
+    def recorded_elsewhere(self) -> StackRecord | None:
+        """This checkout's running stack, when these settings address another endpoint."""
+        if self.record:
+            return None
+        return StackRecord.read(self.record_file)
 
     @property
     def state_dir(self) -> Path:
@@ -93,5 +161,5 @@ class EngineSettings:
             "DEPLOY_PREFIX": self.prefix,
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+            "AWS_DEFAULT_REGION": self.region,
         }

@@ -101,7 +101,7 @@ def _snapshot(stack) -> dict:
     machine = sfn.describe_state_machine(stateMachineArn=stack.outputs.state_machine_arn)
     functions = {}
     for name, function in stack.outputs.functions.items():
-        config = lambda_.get_function_configuration(FunctionName=function["name"])
+        config = lambda_.get_function_configuration(FunctionName=function.name)
         functions[name] = {k: config.get(k) for k in ("CodeSha256", "LastModified", "Timeout")}
     queue = sqs.get_queue_attributes(QueueUrl=stack.outputs.queue_url, AttributeNames=["All"])
     return {

@@ -35,6 +35,10 @@ down: ## Stop the stack and everything it started
 status: ## Is the stack running, where, and is it ready?
 	@$(call need_tooling) && $(SFNLOCAL) status
 
+.PHONY: env
+env: ## Print export lines that point aws, awslocal and boto3 at the stack: eval "$(make -s env)"
+	@$(call need_tooling) && $(SFNLOCAL) env
+
 .PHONY: logs
 logs: ## Print the engine's log (FOLLOW=1 to keep printing)
 	@$(call need_tooling) && $(SFNLOCAL) logs $(if $(FOLLOW),--follow)
@@ -92,8 +96,9 @@ define need_tooling
 endef
 
 .PHONY: check
-check: envs ## Validate the ASL and IAM documents and check least privilege (exit 1 on any problem)
+check: envs ## Validate the ASL and IAM documents, check least privilege, audit the CI workflows
 	@$(VENV)/bin/sfnlocal check
+	@scripts/check-workflows
 
 .PHONY: test-trust
 test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TEST_STACK picks the load test's stack)

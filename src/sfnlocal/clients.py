@@ -56,6 +56,25 @@ def default_region() -> str:
     return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
 
 
+def shell_environment(endpoint: str, region: str) -> dict[str, str]:
+    """What a shell exports so that its own tools talk to the stack (``sfnlocal env``).
+
+    ``AWS_ENDPOINT_URL``: boto3, both AWS CLIs, the AWS SDK for JavaScript v3,
+    ``awslocal`` and localstack-client; ``AWS_REGION`` is the JS SDK's name for
+    the region; the host-prefix switch sends TestState and StartSyncExecution
+    to the endpoint itself rather than to ``sync-<host>``.
+    """
+    key, secret = TEST_CREDENTIALS
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": key,
+        "AWS_SECRET_ACCESS_KEY": secret,
+        HOST_PREFIX_VARIABLE: "true",
+    }
+
+
 def make_session(region: str | None = None) -> boto3.Session:
     """A session for ``region``: the environment's credentials, else dummy ``test``/``test``.
 

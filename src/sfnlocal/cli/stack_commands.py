@@ -8,8 +8,10 @@ import time
 
 import typer
 
+from sfnlocal.cli import target
 from sfnlocal.cli.console import console, fail, user_errors
 from sfnlocal.engine.embedded import START_TIMEOUT
+from sfnlocal.engine.reach import require_stack
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
 from sfnlocal.errors import UserError
@@ -24,7 +26,12 @@ def up(
     timeout: float = typer.Option(START_TIMEOUT, help="seconds to wait until ready"),
 ) -> None:
     """Start the stack and wait until every resource is deployed."""
-    settings = EngineSettings()
+    if target.explicit_endpoint():
+        raise UserError(
+            "'up' starts a stack on this machine: it takes no --endpoint",
+            fix="choose its port with LOCALSTACK_PORT=<port> make up",
+        )
+    settings = target.settings()
     mode, why = choose_mode(stack)
     console.print(f"Starting the [bold]{mode}[/] stack ({why}) on {settings.endpoint} ...")
     started = time.perf_counter()
@@ -34,22 +41,28 @@ def up(
     _print_usage(settings)
 
 
+def usage_lines(outputs: Outputs, approval_mode: str) -> list[str]:
+    """What 'make up' prints last: the state machine and commands that work pasted."""
+    execution_input = """'{"stock_price": 20}'"""
+    return [
+        f"State machine: {outputs.state_machine_arn}",
+        f"Approval mode: {approval_mode}",
+        "Start an execution and follow it:",
+        "  make run PRICE=20",
+        "or with the AWS CLI (or .venv/bin/awslocal), from this folder:",
+        '  eval "$(make -s env)"',
+        f"  .venv/bin/aws stepfunctions start-execution --state-machine-arn "
+        f"{outputs.state_machine_arn} --input {execution_input}",
+    ]
+
+
 def _print_usage(settings: EngineSettings) -> None:
     try:
-        outputs = Outputs.from_stack(settings.endpoint, settings.prefix)
+        outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
     except UserError as error:
         fail(error.problem, "read the deploy's output in 'make logs', fix it, then 'make deploy'")
-    arn = outputs.state_machine_arn
-    console.print(f"State machine: {arn}")
-    console.print(f"Approval mode: {settings.approval_mode}")
-    console.print("Start an execution:")
-    console.print("  make run PRICE=20        # or, with the AWS CLI (credentials test/test):")
-    console.print(
-        f"  aws --endpoint-url {settings.endpoint} --region {outputs.region} "
-        f"stepfunctions start-execution --state-machine-arn {arn} "
-        """--input '{"stock_price": 20}'""",
-        soft_wrap=True,
-    )
+    for line in usage_lines(outputs, settings.approval_mode):
+        console.print(line, soft_wrap=True, markup=False)
 
 
 @user_errors
@@ -64,17 +77,16 @@ def down() -> None:
 
 @user_errors
 def status() -> None:
-    """Say whether the stack runs, where, and whether it is ready."""
-    stack = Stack()
-    console.print(stack.describe())
-    if stack.running_mode() is None:
-        raise typer.Exit(3)
+    """Say whether the stack runs, where, and whether it is ready (exit 0 only when ready)."""
+    report = Stack(target.settings()).status()
+    console.print(report.describe(), soft_wrap=True, markup=False)
+    raise typer.Exit(report.exit_code)
 
 
 @user_errors
 def logs(follow: bool = typer.Option(False, "--follow", "-f", help="keep printing")) -> None:
     """Print the engine's log."""
-    stack = Stack()
+    stack = Stack(target.settings())
     mode = stack.running_mode()
     if mode is StackMode.CONTAINER:
         stack.container.logs(follow)
@@ -88,14 +100,15 @@ def logs(follow: bool = typer.Option(False, "--follow", "-f", help="keep printin
 @user_errors
 def deploy() -> None:
     """Deploy (again) to the running stack: create what is missing, update what changed."""
-    settings = EngineSettings()
-    Stack(settings).require_running()
+    settings = target.settings()
+    require_stack(settings, ready=False)
     from sfnlocal.deploy import deploy as run_deploy
 
     outputs_path = settings.state_dir / "outputs.json"
     run_deploy(
         endpoint_url=settings.endpoint,
         prefix=settings.prefix,
+        region=settings.region,
         repo_root=settings.repo_root,
         outputs_path=outputs_path,
     )

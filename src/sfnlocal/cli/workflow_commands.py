@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from sfnlocal.cli import target
 from sfnlocal.cli.console import console, user_errors
 from sfnlocal.waiting import WaitTimeout, wait_for
 from sfnlocal.workflow import approvals, executions
@@ -53,7 +54,7 @@ def run(
     timeout: float = typer.Option(0, help="give up following after this many seconds (0: never)"),
 ) -> None:
     """Start an execution and follow it live until it ends; exit 0 only if it SUCCEEDED."""
-    conn = connect()
+    conn = connect(target.settings())
     execution = execution_input(conn.settings.repo_root, price)
     mode = approvals.mode(conn)
     with ReportSubscription(conn) as reports:
@@ -91,7 +92,7 @@ def _print_report(reports: ReportSubscription, message_id: str | None, wait: flo
 @user_errors
 def executions_(limit: int = typer.Option(20, help="how many, newest first")) -> None:
     """List recent executions: status, path taken, price and duration."""
-    conn = connect()
+    conn = connect(target.settings())
     table = Table("NAME", "STATUS", "PATH", "PRICE", "DURATION", "STARTED")
     for summary in executions.recent(conn, limit):
         duration = summary.duration_seconds
@@ -109,7 +110,7 @@ def executions_(limit: int = typer.Option(20, help="how many, newest first")) ->
 @user_errors
 def history(execution_id: str = typer.Argument(..., help="execution name or ARN")) -> None:
     """Print an execution's event history as a table."""
-    conn = connect()
+    conn = connect(target.settings())
     events = executions.history(conn, executions.execution_arn(conn, execution_id))
     start = events[0]["timestamp"] if events else None
     table = Table("ID", "+TIME", "TYPE", "STATE / DETAIL")
@@ -133,7 +134,7 @@ def graph(
     output: Path = typer.Option(None, "--output", "-o", help="SVG file (default <name>.svg)"),
 ) -> None:
     """Show the state machine with the path an execution took; also write it as SVG."""
-    conn = connect()
+    conn = connect(target.settings())
     arn = executions.execution_arn(conn, execution_id)
     description = conn.sfn.describe_execution(executionArn=arn)
     definition = json.loads(
@@ -164,7 +165,7 @@ def results(
     timeout: float = typer.Option(0, help="stop after this many seconds (0: never)"),
 ) -> None:
     """Follow the SNS topic and print each report as it arrives (Ctrl-C stops)."""
-    conn = connect()
+    conn = connect(target.settings())
     seen = 0
     deadline = time.monotonic() + timeout if timeout else None
     with ReportSubscription(conn) as reports:

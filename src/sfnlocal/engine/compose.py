@@ -38,6 +38,7 @@ class ComposeStack:
             "LOCALSTACK_PORT": str(self.settings.port),
             "APPROVAL_MODE": self.settings.approval_mode,
             "DEPLOY_PREFIX": self.settings.prefix,
+            "AWS_DEFAULT_REGION": self.settings.region,
         }
         command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
         try:

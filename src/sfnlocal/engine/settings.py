@@ -14,8 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sfnlocal.clients import DEFAULT_ENDPOINT, DEFAULT_REGION, credentials_environment
+from sfnlocal.engine.record import RECORD_FILE, StackRecord
+from sfnlocal.errors import UserError
 from sfnlocal.sample.documents import find_repo_root
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.names import DEFAULT_PREFIX
@@ -101,6 +104,27 @@ COMPOSE_DEFAULTS: dict[str, str] = {
 """The defaults docker-compose.yml gives the caller's variables (``${NAME:-default}``)."""
 
 
+def _port_from_environment() -> int | None:
+    value = os.environ.get("LOCALSTACK_PORT", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise UserError(
+            f"LOCALSTACK_PORT={value!r} is not a port number", fix="give a number from 1 to 65535"
+        )
+    return int(value)
+
+
+def _port_of(endpoint: str) -> int:
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            f"--endpoint {endpoint!r} is not an http(s) URL",
+            fix="e.g. --endpoint http://127.0.0.1:4566",
+        )
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def container_environment() -> dict[str, str]:
     """The environment the image gives LocalStack: the Dockerfile's ``ENV``, whole."""
     return {**LOCALSTACK_SETTINGS, **CONTAINER_SETTINGS}
@@ -131,21 +155,61 @@ def clean_environment() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class EngineSettings:
+    """Where the stack is and how it is configured.
+
+    ``port``, ``prefix`` and ``region`` come from what is given (the arguments,
+    else ``LOCALSTACK_PORT``, ``DEPLOY_PREFIX``, ``AWS_DEFAULT_REGION``), else
+    from the running stack's record (``.localstack/stack.json``, written by
+    ``make up``) when these settings address that stack, else the defaults.
+    ``endpoint_url`` (``--endpoint``) names a stack by URL instead of by port.
+    """
+
     repo_root: Path = field(default_factory=default_repo_root)
-    port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", GATEWAY_PORT)))
+    port: int | None = field(default_factory=_port_from_environment)
     approval_mode: str = field(
         default_factory=lambda: os.environ.get("APPROVAL_MODE", DEFAULT_APPROVAL_MODE)
     )
-    prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", DEFAULT_PREFIX))
+    prefix: str | None = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX") or None)
+    region: str | None = field(default_factory=lambda: os.environ.get("AWS_DEFAULT_REGION") or None)
+    endpoint_url: str | None = None
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
         default_factory=lambda: Path(d) if (d := os.environ.get("SFNLOCAL_STATE_DIR")) else None
     )
 
+    record: StackRecord | None = field(init=False, compare=False, repr=False)
+    """The running stack's record, when these settings address that stack."""
+
+    def __post_init__(self) -> None:
+        if self.endpoint_url:
+            object.__setattr__(self, "endpoint_url", self.endpoint_url.rstrip("/"))
+            object.__setattr__(self, "port", _port_of(self.endpoint_url))
+        record = StackRecord.read(self.record_file)
+        if record and self.endpoint_url and record.endpoint != self.endpoint_url:
+            record = None
+        if record and self.port is not None and record.port != self.port:
+            record = None
+        object.__setattr__(self, "record", record)
+        for name, default in (("port", GATEWAY_PORT), ("prefix", DEFAULT_PREFIX)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, getattr(record, name) if record else default)
+        if self.region is None:
+            object.__setattr__(self, "region", record.region if record else DEFAULT_REGION)
+
     @property
     def endpoint(self) -> str:
-        return f"http://{LOCALHOST}:{self.port}"
+        return self.endpoint_url or f"http://{LOCALHOST}:{self.port}"
+
+    @property
+    def record_file(self) -> Path:
+        return self.state_dir / RECORD_FILE
+
+    def recorded_elsewhere(self) -> StackRecord | None:
+        """This checkout's running stack, when these settings address another endpoint."""
+        if self.record:
+            return None
+        return StackRecord.read(self.record_file)
 
     @property
     def state_dir(self) -> Path:
@@ -195,7 +259,7 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
-            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", DEFAULT_REGION),
+            "AWS_DEFAULT_REGION": self.region,
         }
 
 

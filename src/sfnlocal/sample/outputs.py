@@ -92,17 +92,17 @@ class Outputs:
         """
         clients = StackClients(endpoint, region) if region else StackClients(endpoint)
         names = Names(prefix)
-        identity = clients.sts.get_caller_identity()
-        arns = Arns(identity["Arn"].split(":")[1], clients.region, identity["Account"])
-        state_machine_arn = arns.state_machine(names.state_machine)
         try:
+            identity = clients.sts.get_caller_identity()
+            arns = Arns(identity["Arn"].split(":")[1], clients.region, identity["Account"])
+            state_machine_arn = arns.state_machine(names.state_machine)
             state_machine = clients.sfn.describe_state_machine(stateMachineArn=state_machine_arn)
             queue_url = clients.sqs.get_queue_url(QueueName=names.approval_queue)["QueueUrl"]
             dlq_url = clients.sqs.get_queue_url(QueueName=names.approval_dlq)["QueueUrl"]
         except ClientError as error:
             raise UserError(
-                f"the sample is not deployed at {endpoint} with prefix {prefix!r} "
-                f"({error.response['Error']['Code']})",
+                f"the sample is not deployed at {endpoint} with prefix {prefix!r} in "
+                f"{clients.region} ({error.response['Error']['Code']})",
                 fix="deploy it with 'make deploy' (or start the stack with 'make up')",
             ) from None
         functions = {

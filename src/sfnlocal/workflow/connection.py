@@ -7,8 +7,8 @@ from functools import cached_property
 from typing import Any
 
 from sfnlocal.clients import StackClients
+from sfnlocal.engine.reach import require_stack
 from sfnlocal.engine.settings import EngineSettings
-from sfnlocal.engine.stack import Stack
 from sfnlocal.sample.outputs import Outputs
 
 
@@ -20,23 +20,27 @@ class Connection:
     settings: EngineSettings = field(default_factory=EngineSettings)
 
     def client(self, service: str) -> Any:
-        return StackClients(self.outputs.endpoint, self.outputs.region).client(service)
+        return self.clients.client(service)
+
+    @cached_property
+    def clients(self) -> StackClients:
+        return StackClients(self.outputs.endpoint, self.outputs.region)
 
     @cached_property
     def sfn(self) -> Any:
-        return self.client("stepfunctions")
+        return self.clients.sfn
 
     @cached_property
     def sqs(self) -> Any:
-        return self.client("sqs")
+        return self.clients.sqs
 
     @cached_property
     def sns(self) -> Any:
-        return self.client("sns")
+        return self.clients.sns
 
     @cached_property
     def lambda_(self) -> Any:
-        return self.client("lambda")
+        return self.clients.lambda_
 
     @property
     def state_machine_arn(self) -> str:
@@ -44,7 +48,13 @@ class Connection:
 
 
 def connect(settings: EngineSettings | None = None) -> Connection:
-    """Raises UserError when no stack runs, DeployError when the sample is not deployed."""
+    """The stack ``settings`` address, with its sample's outputs.
+
+    Raises:
+        UserError: nothing, or not this project's stack, answers there; or the
+            sample is not deployed there (with the settings' prefix and region).
+    """
     settings = settings or EngineSettings()
-    Stack(settings).require_running()
-    return Connection(Outputs.from_stack(settings.endpoint, settings.prefix), settings)
+    require_stack(settings)
+    outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
+    return Connection(outputs, settings)

@@ -2,7 +2,13 @@
 
 import typer
 
-from sfnlocal.cli import approval_commands, check_commands, stack_commands, workflow_commands
+from sfnlocal.cli import (
+    approval_commands,
+    check_commands,
+    console_commands,
+    stack_commands,
+    workflow_commands,
+)
 
 app = typer.Typer(
     help="Run, follow and test the Step Functions stock-trading sample on a local stack.",
@@ -23,6 +29,7 @@ app.command()(workflow_commands.history)
 app.command()(workflow_commands.graph)
 app.command()(workflow_commands.results)
 app.command()(check_commands.check)
+app.command("console")(console_commands.console_)
 app.add_typer(approval_commands.app, name="approvals")
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import time
 
 import typer
 
+from sfnlocal.cli import console_commands
 from sfnlocal.cli.console import console, fail, user_errors
 from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.settings import EngineSettings
@@ -32,6 +33,7 @@ def up(
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
     _print_usage(settings)
+    console_commands.start_with_stack(settings)  # the web console (src/sfnlocal/console)
 
 
 def _print_usage(settings: EngineSettings) -> None:
@@ -55,8 +57,11 @@ def _print_usage(settings: EngineSettings) -> None:
 @user_errors
 def down() -> None:
     """Stop the stack and every process it started."""
+    console_stopped = console_commands.stop_with_stack()
     stack = Stack()
     mode = stack.down()
+    if mode is None and console_stopped:
+        return
     if mode is None:
         fail("no stack of this checkout is running", "nothing to stop ('make status' shows it)")
     console.print(f"Stopped the {mode} stack.")

@@ -33,12 +33,18 @@ def execution_arn(conn: Connection, execution_id: str) -> str:
     return arn
 
 
-def start(conn: Connection, execution_input: dict[str, Any]) -> str:
-    response = conn.sfn.start_execution(
-        stateMachineArn=conn.state_machine_arn,
-        name=f"run-{uuid.uuid4().hex[:12]}",
-        input=json.dumps(execution_input),
-    )
+def start(conn: Connection, execution_input: dict[str, Any], name: str | None = None) -> str:
+    """Starts an execution named ``name`` (``run-<12 hex>`` when None); returns its ARN."""
+    name = name or f"run-{uuid.uuid4().hex[:12]}"
+    try:
+        response = conn.sfn.start_execution(
+            stateMachineArn=conn.state_machine_arn, name=name, input=json.dumps(execution_input)
+        )
+    except conn.sfn.exceptions.ExecutionAlreadyExists:
+        raise UserError(
+            f"an execution named {name!r} already exists",
+            "choose another name (execution names are unique per state machine)",
+        ) from None
     return response["executionArn"]
 
 

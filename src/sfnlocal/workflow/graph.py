@@ -26,7 +26,7 @@ START, END = "start", "end"
 
 # Every state is drawn the same size, so a state's status (a longer label in
 # the CLI's image) never moves anything: the console and the CLI share one layout.
-STATE_SIZE = (3.4, 0.8)  # inches, Graphviz's unit
+STATE_SIZE = (3.6, 0.8)  # inches, Graphviz's unit
 END_SIZE = (0.9, 0.36)
 FONT = "Helvetica"
 INSTALL_FIX = "install Graphviz: 'sudo scripts/install-console-deps.sh' (Debian package graphviz)"
@@ -172,6 +172,19 @@ def _path_status(
     return by_id
 
 
+def marks(
+    definition: dict[str, Any], status: dict[str, str], execution_status: str | None
+) -> dict[str, Any]:
+    """What to mark on the layout: each box's status and the transitions taken, by box id."""
+    by_id = _path_status(definition, status, execution_status)
+    taken_edges = [
+        [source, target]
+        for source, target, _ in _transitions(definition)
+        if by_id.get(source) == SUCCEEDED and target in by_id
+    ]
+    return {"status": by_id, "taken": taken_edges}
+
+
 def _label(name: str, subtitle: str, note: str = "") -> str:
     """An HTML-like Graphviz label: every text escaped."""
     lines = [escape(name)]
@@ -231,8 +244,9 @@ def dot_graph(
             height=str(STATE_SIZE[1]),
             **colours(node),
         )
+    taken_edges = {tuple(e) for e in marks(definition, status or {}, execution_status)["taken"]}
     for source, target, label in _transitions(definition):
-        bold = coloured and by_id.get(source) == SUCCEEDED and target in by_id
+        bold = coloured and (source, target) in taken_edges
         attrs = {"color": "#202124", "penwidth": "2.5"} if bold else {}
         dot.edge(source, target, label=_label(label, "") if label else "", **attrs)
     return dot

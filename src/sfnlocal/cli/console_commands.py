@@ -51,3 +51,9 @@ def stop_with_stack() -> bool:
     if stopped:
         console.print("Stopped the console.")
     return stopped
+
+
+def print_status() -> None:
+    """For `status`: where this checkout's console runs, if it does."""
+    if found := _process().running():
+        console.print(f"console: running, pid {found[0]}, {found[1]}")

@@ -72,6 +72,7 @@ def status() -> None:
     """Say whether the stack runs, where, and whether it is ready."""
     stack = Stack()
     console.print(stack.describe())
+    console_commands.print_status()
     if stack.running_mode() is None:
         raise typer.Exit(3)
 

@@ -70,10 +70,6 @@ def statuses(events: list[dict[str, Any]], execution_status: str) -> dict[str, s
     return status
 
 
-def taken(edge: Edge, status: dict[str, str]) -> bool:
-    return status.get(edge.source) == SUCCEEDED and edge.target in status
-
-
 def state_kind(state: dict[str, Any]) -> str:
     """What a state does, as the Step Functions console names it ("Lambda: Invoke")."""
     kind = state.get("Type", "")

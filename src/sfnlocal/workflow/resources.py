@@ -49,7 +49,7 @@ def _queue_state(clients: StackClients, url: str) -> State:
 def _function_state(clients: StackClients, name: str) -> State:
     config = clients.lambda_.get_function_configuration(FunctionName=name)
     state, update = config.get("State", "Active"), config.get("LastUpdateStatus", "Successful")
-    return state, f"{config.get('Runtime', '')}, last update {update}", state == "Active"
+    return state, f"{config.get('Runtime', '')}, update {update}", state == "Active"
 
 
 def _mapping_state(clients: StackClients, uuid: str) -> State:

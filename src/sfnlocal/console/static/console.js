@@ -300,6 +300,7 @@ function executionPage(name) {
 function approvalsPage() {
   const tbody = document.querySelector("#approvals tbody");
   const busy = new Set();
+  const reasons = new Map(); // typed reasons outlive a redraw of the rows
   const answer = async (name, action, reason) => {
     busy.add(name);
     try {
@@ -335,7 +336,10 @@ function approvalsPage() {
     document.getElementById("mode-current").textContent = `The approval mode is ${state.mode}.`;
     document.getElementById("approvals-empty").hidden = state.pending.length > 0;
     replaceRows(tbody, state.pending.map((p) => {
-      const reason = el("input", { class: "reason", placeholder: "reason for a rejection", "aria-label": `reason to reject ${p.name}` });
+      const reason = el("input", {
+        class: "reason", placeholder: "reason for a rejection", "aria-label": `reason to reject ${p.name}`,
+        value: reasons.get(p.name) || "", oninput: (event) => reasons.set(p.name, event.target.value),
+      });
       const off = busy.has(p.name);
       return el("tr", { "data-name": p.name },
         el("td", {}, executionLink(p.name)),
@@ -347,7 +351,7 @@ function approvalsPage() {
           el("button", { class: "button danger", disabled: off, onclick: () => answer(p.name, "reject", reason.value) }, "Reject")));
     }));
   };
-  // A row is redrawn only when the list changes, so a reason being typed is kept.
+  // The rows are redrawn only when the list changes, so focus stays where it is.
   let shown = "";
   poll(async () => {
     const state = await api("GET", "/api/approvals");
@@ -363,9 +367,9 @@ function resourcesPage() {
     document.getElementById("resources-count").textContent = `(${data.resources.length})`;
     replaceRows(document.querySelector("#resources tbody"), data.resources.map((r) =>
       el("tr", { "data-logical-id": r.logical_id },
-        el("td", { class: "mono small" }, r.type), el("td", {}, r.logical_id), el("td", {}, r.name),
-        el("td", { class: "mono small" }, r.arn),
-        el("td", { class: "nowrap" }, el("span", { class: `badge ${r.ok ? "succeeded" : "failed"}` }, r.state),
+        el("td", { class: "nowrap small" }, r.type), el("td", {}, r.logical_id), el("td", {}, r.name),
+        el("td", { class: "mono small arn" }, r.arn),
+        el("td", { class: "state" }, el("span", { class: `badge ${r.ok ? "succeeded" : "failed"}` }, r.state),
           el("div", { class: "muted small" }, r.detail)))));
     document.getElementById("reports-count").textContent = `(${data.reports.length})`;
     document.getElementById("reports-since").textContent = data.reports_problem
@@ -373,7 +377,7 @@ function resourcesPage() {
       : `Since the console started (${time(data.reports_since)}), newest first.`;
     document.getElementById("reports-empty").hidden = data.reports.length > 0;
     replaceRows(document.querySelector("#reports tbody"), data.reports.map((r) =>
-      el("tr", {}, el("td", {}, time(r.timestamp)), el("td", { class: "mono small" }, r.message_id),
+      el("tr", {}, el("td", { class: "nowrap" }, time(r.timestamp)), el("td", { class: "mono small" }, r.message_id),
         el("td", {}, el("code", {}, compact(r.message))))));
   }, 3000);
 }

@@ -59,6 +59,10 @@ executions: ## List recent executions: status, path, price, duration
 approvals: ## List the executions waiting for a manual approval
 	@$(call need_tooling) && $(SFNLOCAL) approvals list
 
+.PHONY: console
+console: ## Print the web console's URL, starting it if it does not run (CONSOLE_PORT, default 8566)
+	@$(call need_tooling) && $(SFNLOCAL) console
+
 .PHONY: results
 results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 	@$(call need_tooling) && $(SFNLOCAL) results

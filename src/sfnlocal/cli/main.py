@@ -6,6 +6,7 @@ from sfnlocal.cli import (
     approval_commands,
     check_commands,
     console,
+    console_commands,
     env_commands,
     stack_commands,
     target,
@@ -52,6 +53,7 @@ app.command()(workflow_commands.history)
 app.command()(workflow_commands.graph)
 app.command()(workflow_commands.results)
 app.command()(check_commands.check)
+app.command("console")(console_commands.console_)
 app.add_typer(approval_commands.app, name="approvals")
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import time
 
 import typer
 
-from sfnlocal.cli import target
+from sfnlocal.cli import console_commands, target
 from sfnlocal.cli.console import console, fail, user_errors
 from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.reach import require_stack
@@ -39,6 +39,7 @@ def up(
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
     _print_usage(settings)
+    console_commands.start_with_stack(settings)  # the web console (src/sfnlocal/console)
 
 
 def usage_lines(outputs: Outputs, approval_mode: str) -> list[str]:
@@ -68,8 +69,11 @@ def _print_usage(settings: EngineSettings) -> None:
 @user_errors
 def down() -> None:
     """Stop the stack and every process it started."""
+    console_stopped = console_commands.stop_with_stack()
     stack = Stack()
     mode = stack.down()
+    if mode is None and console_stopped:
+        return
     if mode is None:
         fail("no stack of this checkout is running", "nothing to stop ('make status' shows it)")
     console.print(f"Stopped the {mode} stack.")
@@ -80,6 +84,7 @@ def status() -> None:
     """Say whether the stack runs, where, and whether it is ready (exit 0 only when ready)."""
     report = Stack(target.settings()).status()
     console.print(report.describe(), soft_wrap=True, markup=False)
+    console_commands.print_status()
     raise typer.Exit(report.exit_code)
 
 

@@ -131,19 +131,22 @@ def history(execution_id: str = typer.Argument(..., help="execution name or ARN"
 @user_errors
 def graph(
     execution_id: str = typer.Argument(..., help="execution name or ARN"),
-    output: Path = typer.Option(None, "--output", "-o", help="SVG file (default <name>.svg)"),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="SVG file (default <name>.svg); the PNG goes beside it"
+    ),
 ) -> None:
-    """Show the state machine with the path an execution took; also write it as SVG."""
+    """Show the state machine with the path an execution took; also write it as SVG and PNG."""
     conn = connect(target.settings())
     arn = executions.execution_arn(conn, execution_id)
     description = conn.sfn.describe_execution(executionArn=arn)
     definition = json.loads(
         conn.sfn.describe_state_machine(stateMachineArn=conn.state_machine_arn)["definition"]
     )
-    status = graphs.statuses(executions.history(conn, arn), description["status"])
+    execution_status = description["status"]
+    status = graphs.statuses(executions.history(conn, arn), execution_status)
     styles = {graphs.SUCCEEDED: "green", graphs.FAILED: "red", graphs.RUNNING: "blue"}
-    console.print(f"[bold]{description['name']}[/]: {description['status']}")
-    for level, row in enumerate(graphs.layers(definition)):
+    console.print(f"[bold]{escape(description['name'])}[/]: {execution_status}")
+    for level, row in enumerate(graphs.layout(definition).rows()):
         if level:
             console.print("   │")
         cells = [
@@ -152,11 +155,12 @@ def graph(
             for n in row
         ]
         console.print("   " + "   ┆   ".join(cells))
-    path = output or Path(f"{description['name']}.svg")
-    path.write_text(
-        graphs.svg(definition, status, f"{description['name']}: {description['status']}")
-    )
-    console.print(f"Wrote {path}")
+    svg_path = output or Path(f"{description['name']}.svg")
+    png_path = svg_path.with_suffix(".png")
+    title = f"{description['name']}: {execution_status}"
+    svg_path.write_text(graphs.svg(definition, status, execution_status, title))
+    png_path.write_bytes(graphs.render(definition, status, execution_status, title, "png"))
+    console.print(f"Wrote {svg_path} and {png_path}")
 
 
 @user_errors

@@ -41,16 +41,23 @@ def start(
     raw_input: str | None = None,
     name: str | None = None,
 ) -> str:
-    """Starts an execution: its input as JSON, or ``raw_input`` as it is, or none; its ARN."""
-    request = {
-        "stateMachineArn": conn.state_machine_arn,
-        "name": name or f"run-{uuid.uuid4().hex[:12]}",
-    }
+    """Starts an execution: its input as JSON, or ``raw_input`` as it is, or none; its ARN.
+
+    ``name`` defaults to ``run-<12 hex>``.
+    """
+    name = name or f"run-{uuid.uuid4().hex[:12]}"
+    request = {"stateMachineArn": conn.state_machine_arn, "name": name}
     if raw_input is not None:
         request["input"] = raw_input
     elif execution_input is not None:
         request["input"] = json.dumps(execution_input)
-    return conn.sfn.start_execution(**request)["executionArn"]
+    try:
+        return conn.sfn.start_execution(**request)["executionArn"]
+    except conn.sfn.exceptions.ExecutionAlreadyExists:
+        raise UserError(
+            f"an execution named {name!r} already exists",
+            "choose another name (execution names are unique per state machine)",
+        ) from None
 
 
 def wait(conn: Connection, arn: str, timeout: float, poll_seconds: float = 0.1) -> dict[str, Any]:

@@ -96,13 +96,14 @@ def test_executions_history_and_graph_describe_a_finished_execution(sfnlocal, wo
     assert history.returncode == 0
     assert "ExecutionStarted" in history.stdout and "ExecutionSucceeded" in history.stdout
     assert "Sell Stock" in history.stdout
-    # AND its graph shows the path taken, in the terminal and as an SVG image
+    # AND its graph shows the path taken, in the terminal and as SVG and PNG images
     graph = sfnlocal("graph", name)
     assert graph.returncode == 0
     assert "[succeeded] Sell Stock" in graph.stdout
     assert "[not reached] Buy Stock" in graph.stdout
     svg = (sfnlocal.cwd / f"{name}.svg").read_text()
     assert svg.startswith("<svg") and "Sell Stock" in svg and "not reached" in svg
+    assert (sfnlocal.cwd / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_results_prints_each_report_as_it_arrives(sfnlocal, stack, workflow):

@@ -13,6 +13,7 @@ from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
 from sfnlocal.errors import UserError
+from sfnlocal.sample.documents import state_machine_path
 from sfnlocal.sample.outputs import Outputs
 
 
@@ -25,22 +26,23 @@ def up(
 ) -> None:
     """Start the stack and wait until every resource is deployed."""
     settings = EngineSettings()
+    asl_path = state_machine_path(settings.state_machine)  # a wrong STATE_MACHINE, before starting
     mode, why = choose_mode(stack)
     console.print(f"Starting the [bold]{mode}[/] stack ({why}) on {settings.endpoint} ...")
     started = time.perf_counter()
     Stack(settings).up(mode, timeout)
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
-    _print_usage(settings)
+    _print_usage(settings, asl_path)
 
 
-def _print_usage(settings: EngineSettings) -> None:
+def _print_usage(settings: EngineSettings, asl_path: str) -> None:
     try:
         outputs = Outputs.from_stack(settings.endpoint, settings.prefix)
     except UserError as error:
         fail(error.problem, "read the deploy's output in 'make logs', fix it, then 'make deploy'")
     arn = outputs.state_machine_arn
-    console.print(f"State machine: {arn}")
+    console.print(f"State machine: {arn} (from {asl_path})")
     console.print(f"Approval mode: {settings.approval_mode}")
     console.print("Start an execution:")
     console.print("  make run PRICE=20        # or, with the AWS CLI (credentials test/test):")
@@ -98,5 +100,6 @@ def deploy() -> None:
         prefix=settings.prefix,
         repo_root=settings.repo_root,
         outputs_path=outputs_path,
+        state_machine=settings.state_machine,
     )
     console.print(f"[green]Deployed[/]; outputs in {outputs_path}")

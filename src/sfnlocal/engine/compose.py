@@ -38,6 +38,7 @@ class ComposeStack:
             "LOCALSTACK_PORT": str(self.settings.port),
             "APPROVAL_MODE": self.settings.approval_mode,
             "DEPLOY_PREFIX": self.settings.prefix,
+            "STATE_MACHINE": self.settings.state_machine,
         }
         command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
         try:

@@ -26,6 +26,8 @@ class EngineSettings:
     port: int = field(default_factory=lambda: int(os.environ.get("LOCALSTACK_PORT", "4566")))
     approval_mode: str = field(default_factory=lambda: os.environ.get("APPROVAL_MODE", "auto"))
     prefix: str = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX", "sfnlocal"))
+    # Which state machine document the deploy uses: asl (the seed's) or jsonata.
+    state_machine: str = field(default_factory=lambda: os.environ.get("STATE_MACHINE", "asl"))
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
@@ -91,6 +93,7 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
+            "STATE_MACHINE": self.state_machine,
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),

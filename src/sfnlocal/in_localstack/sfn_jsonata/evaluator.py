@@ -59,6 +59,17 @@ def _functions(expression: str) -> list[tuple[str, Any, bool]]:
     ]
 
 
+def _as_doubles(value: Any) -> Any:
+    """``value`` with each integer jsonatapy cannot take (beyond 64 bits) as a float."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _as_doubles(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_doubles(item) for item in value]
+    return value
+
+
 def _compile(expression: str) -> Any:
     try:
         return jsonatapy.compile(_TYPED.format(value=_VALUE, expression=expression))
@@ -77,7 +88,10 @@ def evaluate(expression: str, bindings: dict[str, Any]) -> Result:
                 compiled.register_override(name, function)
             else:
                 compiled.register(name, function)
-        typed = compiled.evaluate_json_or_none(None, bindings)
+        try:
+            typed = compiled.evaluate_json_or_none(None, bindings)
+        except OverflowError:  # an integer beyond 64 bits: JSONata's numbers are doubles
+            typed = compiled.evaluate_json_or_none(None, _as_doubles(bindings))
     except Exception as error:
         raise JSONataError(_message(error)) from None
     except BaseException as error:  # a panic in the Rust evaluator (pyo3's PanicException)

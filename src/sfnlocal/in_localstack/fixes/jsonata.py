@@ -36,12 +36,9 @@ field 'Output/result'``) only for the fields LocalStack still knows by then
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sfnlocal.in_localstack.patching import Target
-
-LOG = logging.getLogger(__name__)
 
 MODULE = "localstack.services.stepfunctions.asl.component.common.string.string_expression"
 _SIGNATURE = (

@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sfnlocal.checks.__main__ import main
 from sfnlocal.checks.calls import function_calls
 from sfnlocal.checks.least_privilege import (
@@ -66,6 +68,7 @@ def test_the_documents_with_the_approver_fixed_pass(repo: Path):
         "CheckStockPrice role",
         "GenerateBuySellRecommendation role",
         "SellStock role",
+        "state machine role (statemachine/stock_trading.jsonata.asl.json)",
     ]
     assert all(role.ok for role in report.roles), [
         (role.role, role.missing, role.excess, role.unresolved) for role in report.roles
@@ -78,10 +81,14 @@ def test_the_repository_documents_pass():
     assert run_checks(REPO_ROOT).ok
 
 
-def test_the_state_machine_role_of_the_repository_is_exact():
-    # GIVEN the repository WHEN checked
+@pytest.mark.parametrize(
+    "role_name",
+    ["state machine role", "state machine role (statemachine/stock_trading.jsonata.asl.json)"],
+)
+def test_the_state_machine_role_of_the_repository_is_exact(role_name):
+    # GIVEN the repository (the seed's state machine, and the same in JSONata) WHEN checked
     _, roles = check(REPO_ROOT)
-    role = roles["state machine role"]
+    role = roles[role_name]
     # THEN each Task state's need is granted by its own policy, and nothing else is granted
     assert role.ok
     granted = {(n.action, role.show(n.resource or "")): role.granted_by[n] for n in role.needs}

@@ -3,9 +3,11 @@
 1. The deploy's own validation (``prepare()``): JSON, the States Language, the
    IAM policy grammar, function.json, every placeholder known and the
    documents valid once it is resolved. What fails here, the deploy refuses.
-2. ``statelint`` on the state machine (placeholders resolved): a second opinion.
+   Both state machine documents (``STATE_MACHINE=asl`` and ``jsonata``) are checked.
+2. ``statelint`` on each state machine (placeholders resolved): a second opinion.
 3. The IAM catalogue: every action named in ``iam/`` exists.
-4. Least privilege, role by role (:mod:`.least_privilege`).
+4. Least privilege, role by role (:mod:`.least_privilege`); the state machine's role
+   against each state machine document.
 
 Any problem makes the report fail (the commands exit 1).
 """
@@ -23,7 +25,7 @@ from rich.markup import escape
 from sfnlocal.deploy.deployer import prepare
 from sfnlocal.deploy.errors import DeployError
 from sfnlocal.sample.asl import statelint_problems
-from sfnlocal.sample.documents import ASL_PATH, IAM_DIR, find_repo_root
+from sfnlocal.sample.documents import DEFAULT_STATE_MACHINE, IAM_DIR, STATE_MACHINES, find_repo_root
 from sfnlocal.sample.errors import DocumentError, Problem
 from sfnlocal.sample.resolved import Symbolic
 
@@ -66,11 +68,11 @@ class CheckReport:
         return EXIT_OK if self.ok else EXIT_PROBLEMS
 
 
-def _statelint(repo_root: Path, definition: Any | None) -> list[Problem] | None:
+def _statelint(repo_root: Path, path: str, definition: Any | None) -> list[Problem] | None:
     """statelint's problems, on the resolved definition when there is one, else on the file."""
     if definition is None:
         try:
-            definition = json.loads((repo_root / ASL_PATH).read_text(encoding="utf-8"))
+            definition = json.loads((repo_root / path).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return []  # the validation reports why
         try:
@@ -85,7 +87,7 @@ def _statelint(repo_root: Path, definition: Any | None) -> list[Problem] | None:
         found = statelint_problems(definition)
         if found is None:
             return None
-    return [Problem(ASL_PATH, f"statelint: {message}") for message in found]
+    return [Problem(path, f"statelint: {message}") for message in found]
 
 
 def _catalogue(report: CheckReport, catalog: Catalog | None, repo_root: Path) -> None:
@@ -110,18 +112,27 @@ def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> Check
     except DocumentError as error:
         return CheckReport(None, validation=list(error.problems), skipped="no documents")
     report = CheckReport(root)
-    plan = None
-    try:
-        plan = prepare(root, prefix)
-    except DocumentError as error:
-        report.validation = list(error.problems)
-    except DeployError as error:
-        report.validation = [Problem("--prefix", str(error))]
-    definition = None
-    if plan is not None:
-        symbolic = Symbolic(plan.documents, prefix)
-        definition = plan.documents.state_machine.render(symbolic.values)
-    report.statelint = _statelint(root, definition)
+    plans = {}
+    for choice, path in STATE_MACHINES.items():
+        try:
+            plans[choice] = prepare(root, prefix, choice)
+        except DocumentError as error:
+            problems = error.problems
+        except DeployError as error:
+            problems = [Problem("--prefix", str(error))]
+        else:
+            problems = []
+        # The documents both machines share report their problems once.
+        report.validation.extend(p for p in problems if p not in report.validation)
+        definition = None
+        if plan := plans.get(choice):
+            definition = plan.documents.state_machine.render(
+                Symbolic(plan.documents, prefix).values
+            )
+        found = _statelint(root, path, definition)
+        if found is not None:
+            report.statelint = (report.statelint or []) + found
+    plan = plans.get(DEFAULT_STATE_MACHINE)
     try:
         catalog: Catalog | None = Catalog()
     except CatalogUnavailable as error:
@@ -134,6 +145,11 @@ def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> Check
         report.skipped = "least privilege not checked: the IAM catalogue is missing"
     else:
         report.roles = check_roles(plan.documents, catalog, prefix)
+        for choice, other in plans.items():
+            if choice != DEFAULT_STATE_MACHINE:  # the functions' roles do not depend on it
+                check = check_roles(other.documents, catalog, prefix)[0]
+                check.role += f" ({other.documents.state_machine.path})"
+                report.roles.append(check)
     return report
 
 
@@ -172,7 +188,7 @@ def print_report(report: CheckReport, console: Console, verbose: bool = False) -
         section(
             not report.statelint,
             "statelint",
-            f"{ASL_PATH}: "
+            f"{', '.join(STATE_MACHINES.values())}: "
             + (f"{len(report.statelint)} problem(s)" if report.statelint else "valid"),
             report.statelint,
         )

@@ -15,6 +15,7 @@ from sfnlocal.engine.reach import require_stack
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
 from sfnlocal.errors import UserError
+from sfnlocal.sample.documents import state_machine_path
 from sfnlocal.sample.outputs import Outputs
 
 
@@ -32,21 +33,22 @@ def up(
             fix="choose its port with LOCALSTACK_PORT=<port> make up",
         )
     settings = target.settings()
+    asl_path = state_machine_path(settings.state_machine)  # a wrong STATE_MACHINE, before starting
     mode, why = choose_mode(stack)
     console.print(f"Starting the [bold]{mode}[/] stack ({why}) on {settings.endpoint} ...")
     started = time.perf_counter()
     Stack(settings).up(mode, timeout)
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
-    _print_usage(settings)
+    _print_usage(settings, asl_path)
     console_commands.start_with_stack(settings)  # the web console (src/sfnlocal/console)
 
 
-def usage_lines(outputs: Outputs, approval_mode: str) -> list[str]:
+def usage_lines(outputs: Outputs, approval_mode: str, asl_path: object = None) -> list[str]:
     """What 'make up' prints last: the state machine and commands that work pasted."""
     execution_input = """'{"stock_price": 20}'"""
     return [
-        f"State machine: {outputs.state_machine_arn}",
+        f"State machine: {outputs.state_machine_arn}" + (f" (from {asl_path})" if asl_path else ""),
         f"Approval mode: {approval_mode}",
         "Start an execution and follow it:",
         "  make run PRICE=20",
@@ -57,12 +59,12 @@ def usage_lines(outputs: Outputs, approval_mode: str) -> list[str]:
     ]
 
 
-def _print_usage(settings: EngineSettings) -> None:
+def _print_usage(settings: EngineSettings, asl_path: str) -> None:
     try:
         outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
     except UserError as error:
         fail(error.problem, "read the deploy's output in 'make logs', fix it, then 'make deploy'")
-    for line in usage_lines(outputs, settings.approval_mode):
+    for line in usage_lines(outputs, settings.approval_mode, asl_path):
         console.print(line, soft_wrap=True, markup=False)
 
 
@@ -116,5 +118,6 @@ def deploy() -> None:
         region=settings.region,
         repo_root=settings.repo_root,
         outputs_path=outputs_path,
+        state_machine=settings.state_machine,
     )
     console.print(f"[green]Deployed[/]; outputs in {outputs_path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sfnlocal.clients import default_endpoint, default_region
-from sfnlocal.sample.documents import find_repo_root
+from sfnlocal.sample.documents import STATE_MACHINES, find_repo_root
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.names import DEFAULT_PREFIX
 
@@ -65,6 +65,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: $APPROVAL_MODE, else auto)",
     )
     parser.add_argument(
+        "--state-machine",
+        choices=sorted(STATE_MACHINES),
+        help="asl: the seed's state machine (JSONPath); jsonata: the same in JSONata "
+        "(default: $STATE_MACHINE, else asl)",
+    )
+    parser.add_argument(
         "--validate-only",
         action="store_true",
         help="only validate the documents and build the packages; touch nothing",
@@ -77,9 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         repo_root = args.repo_root or find_repo_root()
         if args.validate_only:
-            plan = prepare(repo_root, args.prefix)
+            plan = prepare(
+                repo_root, args.prefix, args.state_machine or os.environ.get("STATE_MACHINE", "asl")
+            )
             print(
-                f"documents valid: {len(plan.documents.functions)} functions, "
+                f"documents valid ({plan.documents.state_machine.path}): "
+                f"{len(plan.documents.functions)} functions, "
                 f"{len(plan.documents.state_machine_policies)} state machine policies"
             )
             return 0
@@ -91,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             outputs_path=args.outputs,
             wait_timeout=args.wait_timeout,
             approval_mode=args.approval_mode,
+            state_machine=args.state_machine,
         )
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)

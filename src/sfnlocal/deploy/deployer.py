@@ -9,7 +9,13 @@ from pathlib import Path
 import boto3
 
 from sfnlocal.clients import StackClients, default_region, make_session
-from sfnlocal.sample.documents import Documents, FunctionSpec, find_repo_root, load_documents
+from sfnlocal.sample.documents import (
+    DEFAULT_STATE_MACHINE,
+    Documents,
+    FunctionSpec,
+    find_repo_root,
+    load_documents,
+)
 from sfnlocal.sample.errors import DocumentError, Problem
 from sfnlocal.sample.layout import (
     APPROVAL_QUEUE,
@@ -53,8 +59,10 @@ class Plan:
         return placeholder_names(self.documents)
 
 
-def prepare(repo_root: Path, prefix: str) -> Plan:
+def prepare(repo_root: Path, prefix: str, state_machine: str = DEFAULT_STATE_MACHINE) -> Plan:
     """Load and validate every document, and build every package, without any network call.
+
+    ``state_machine`` chooses the state machine's document (``asl`` or ``jsonata``).
 
     Raises:
         DocumentError: listing every problem in the documents.
@@ -64,7 +72,7 @@ def prepare(repo_root: Path, prefix: str) -> Plan:
         names = Names(prefix)
     except ValueError as exc:
         raise DeployError(str(exc)) from None
-    documents = load_documents(repo_root, known_queues=QUEUE_KEYS)
+    documents = load_documents(repo_root, known_queues=QUEUE_KEYS, state_machine=state_machine)
     reserved = GLOBAL_PLACEHOLDERS | FUNCTION_PLACEHOLDERS
     clashes = [
         Problem(
@@ -109,6 +117,7 @@ def deploy(
     printer: Printer = print,
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
+    state_machine: str | None = None,
 ) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
@@ -129,6 +138,9 @@ def deploy(
         approval_mode: ``auto`` (the approver answers every approval request) or
             ``manual`` (its queue trigger is disabled: a person answers); default
             ``APPROVAL_MODE``, else auto.
+        state_machine: which document the state machine is made from: ``asl`` (the
+            seed's, JSONPath) or ``jsonata`` (the same workflow in JSONata); default
+            ``STATE_MACHINE``, else asl.
 
     Raises:
         DocumentError: the documents are invalid (nothing was deployed).
@@ -137,7 +149,8 @@ def deploy(
     approval_mode = check_approval_mode(
         approval_mode or os.environ.get("APPROVAL_MODE") or DEFAULT_APPROVAL_MODE
     )
-    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
+    state_machine = state_machine or os.environ.get("STATE_MACHINE") or DEFAULT_STATE_MACHINE
+    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix, state_machine)
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)
@@ -281,3 +294,36 @@ def deploy(
         outputs.write(Path(outputs_path))
         progress.info(f"outputs written to {outputs_path}")
     return outputs
+
+
+def deploy_state_machine(
+    outputs: Outputs,
+    state_machine: str,
+    name: str,
+    *,
+    repo_root: Path | None = None,
+    printer: Printer = print,
+) -> str:
+    """Create or update the state machine ``name`` from the document ``state_machine``
+    (``asl`` or ``jsonata``), beside the sample ``outputs`` describes: its functions,
+    queue, topic and state machine role. Return its ARN.
+
+    Raises:
+        DocumentError: the documents are invalid (nothing was deployed).
+    """
+    plan = prepare(
+        Path(repo_root) if repo_root else find_repo_root(), outputs.prefix, state_machine
+    )
+    partition = outputs.topic_arn.split(":")[1]
+    arns = Arns(partition, outputs.region, outputs.account_id)
+    values = placeholder_values(plan.documents, plan.names, arns, outputs.queue_url)
+    for spec in plan.documents.functions:
+        if spec.asl_placeholder:
+            values[spec.asl_placeholder] = outputs.functions[spec.name].arn
+    return ensure_state_machine(
+        outputs.clients().sfn,
+        name,
+        plan.documents.state_machine.render(values),
+        outputs.roles["StateMachine"],
+        Progress(printer),
+    )

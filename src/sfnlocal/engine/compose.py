@@ -39,6 +39,7 @@ class ComposeStack:
             "APPROVAL_MODE": self.settings.approval_mode,
             "DEPLOY_PREFIX": self.settings.prefix,
             "AWS_DEFAULT_REGION": self.settings.region,
+            "STATE_MACHINE": self.settings.state_machine,
         }
         command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
         try:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from sfnlocal.clients import DEFAULT_ENDPOINT, DEFAULT_REGION, credentials_environment
 from sfnlocal.engine.record import RECORD_FILE, StackRecord
 from sfnlocal.errors import UserError
-from sfnlocal.sample.documents import find_repo_root
+from sfnlocal.sample.documents import DEFAULT_STATE_MACHINE, find_repo_root
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.names import DEFAULT_PREFIX
 from sfnlocal.sample.outputs import DEFAULT_APPROVAL_MODE
@@ -89,6 +89,7 @@ INTENDED_DIFFERENCES = frozenset(
         "SFNLOCAL_ENDPOINT",
         # The caller's choice: compose passes them to the container (docker-compose.yml).
         "APPROVAL_MODE",
+        "STATE_MACHINE",
         "DEPLOY_PREFIX",
         "AWS_DEFAULT_REGION",
     }
@@ -98,6 +99,7 @@ INTENDED_DIFFERENCES = frozenset(
 COMPOSE_DEFAULTS: dict[str, str] = {
     "LOCALSTACK_PORT": str(GATEWAY_PORT),
     "APPROVAL_MODE": DEFAULT_APPROVAL_MODE,
+    "STATE_MACHINE": DEFAULT_STATE_MACHINE,
     "DEPLOY_PREFIX": DEFAULT_PREFIX,
     "AWS_DEFAULT_REGION": DEFAULT_REGION,
 }
@@ -172,6 +174,10 @@ class EngineSettings:
     prefix: str | None = field(default_factory=lambda: os.environ.get("DEPLOY_PREFIX") or None)
     region: str | None = field(default_factory=lambda: os.environ.get("AWS_DEFAULT_REGION") or None)
     endpoint_url: str | None = None
+    # Which state machine document the deploy uses: asl (the seed's) or jsonata.
+    state_machine: str = field(
+        default_factory=lambda: os.environ.get("STATE_MACHINE", DEFAULT_STATE_MACHINE)
+    )
 
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
@@ -259,6 +265,7 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
+            "STATE_MACHINE": self.state_machine,
             "AWS_DEFAULT_REGION": self.region,
         }
 

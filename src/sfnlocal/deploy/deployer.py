@@ -20,9 +20,10 @@ from sfnlocal.sample.layout import (
     placeholder_names,
     placeholder_values,
 )
+from sfnlocal.sample.mocks import MockConfig, label_of, load_mock_config, mock_config_path
 from sfnlocal.sample.names import Arns, Names
 from sfnlocal.sample.outputs import APPROVAL_MODES, FunctionOutput, Outputs
-from sfnlocal.sample.resolved import check_resolved
+from sfnlocal.sample.resolved import Symbolic, check_resolved
 
 from .errors import DeployError
 from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
@@ -48,13 +49,18 @@ class Plan:
     names: Names
     packages: dict[str, bytes]
     """Function logical name -> its deployment package."""
+    mocks: MockConfig | None = None
+    """The mock configuration the stack reads (SFN_MOCK_CONFIG), checked against the ASL."""
 
     def placeholder_names(self) -> set[str]:
         return placeholder_names(self.documents)
 
 
-def prepare(repo_root: Path, prefix: str) -> Plan:
+def prepare(repo_root: Path, prefix: str, mock_config: Path | None = None) -> Plan:
     """Load and validate every document, and build every package, without any network call.
+
+    ``mock_config`` is the mock configuration file to check (default:
+    ``SFN_MOCK_CONFIG``, else the sample's ``statemachine/stock_trading.mocks.json``).
 
     Raises:
         DocumentError: listing every problem in the documents.
@@ -75,12 +81,22 @@ def prepare(repo_root: Path, prefix: str) -> Plan:
     ]
     if clashes:
         raise DocumentError(clashes)
-    plan = Plan(documents, names, {})
-    documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
+    documents.check_placeholders(placeholder_names(documents), FUNCTION_PLACEHOLDERS)
     check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
+    plan = Plan(documents, names, {}, _check_mocks(documents, names, repo_root, mock_config))
     for spec in documents.functions:
         plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
     return plan
+
+
+def _check_mocks(
+    documents: Documents, names: Names, repo_root: Path, path: Path | None
+) -> MockConfig | None:
+    path = path or mock_config_path(repo_root)
+    if path is None:
+        return None
+    definition = documents.state_machine.render(Symbolic(documents, names.prefix).values)
+    return load_mock_config(path, definition, names.state_machine, label_of(path, repo_root))
 
 
 def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
@@ -109,6 +125,7 @@ def deploy(
     printer: Printer = print,
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
+    mock_config: Path | None = None,
 ) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
@@ -129,13 +146,15 @@ def deploy(
         approval_mode: ``auto`` (the approver answers every approval request) or
             ``manual`` (its queue trigger is disabled: a person answers); default
             ``APPROVAL_MODE``, else auto.
+        mock_config: the mock configuration file the stack reads, checked before
+            anything is deployed (default: ``SFN_MOCK_CONFIG``, else the sample's).
 
     Raises:
         DocumentError: the documents are invalid (nothing was deployed).
         DeployError: a resource could not be deployed.
     """
     approval_mode = check_approval_mode(approval_mode or os.environ.get("APPROVAL_MODE") or "auto")
-    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix)
+    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix, mock_config)
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)

@@ -10,7 +10,7 @@ import typer
 
 from sfnlocal.cli.console import console, fail, user_errors
 from sfnlocal.engine.embedded import START_TIMEOUT
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.settings import SAMPLE_MOCKS, EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
 from sfnlocal.errors import UserError
 from sfnlocal.sample.outputs import Outputs
@@ -26,12 +26,30 @@ def up(
     """Start the stack and wait until every resource is deployed."""
     settings = EngineSettings()
     mode, why = choose_mode(stack)
+    _check_documents(settings, mode)
     console.print(f"Starting the [bold]{mode}[/] stack ({why}) on {settings.endpoint} ...")
     started = time.perf_counter()
     Stack(settings).up(mode, timeout)
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
     _print_usage(settings)
+
+
+def _check_documents(settings: EngineSettings, mode: StackMode) -> None:
+    """The deploy's checks, mock configuration included, before anything starts."""
+    from sfnlocal.deploy.deployer import prepare
+
+    mocks = settings.mock_config_at_start()
+    if mocks is None and mode is StackMode.CONTAINER:
+        raise UserError(
+            f"the container stack reads its mocked test cases from {SAMPLE_MOCKS}, "
+            "which is missing",
+            fix=f"restore it ('git checkout {SAMPLE_MOCKS}') or name yours: "
+            "'SFN_MOCK_CONFIG=FILE make up'",
+        )
+    prepare(settings.repo_root, settings.prefix, mocks)
+    if mocks:
+        console.print(f"Mocked test cases from {mocks} (<stateMachineArn>#<TestCase>)")
 
 
 def _print_usage(settings: EngineSettings) -> None:
@@ -89,7 +107,9 @@ def logs(follow: bool = typer.Option(False, "--follow", "-f", help="keep printin
 def deploy() -> None:
     """Deploy (again) to the running stack: create what is missing, update what changed."""
     settings = EngineSettings()
-    Stack(settings).require_running()
+    stack = Stack(settings)
+    stack.require_running()
+    stack.check_mock_config()
     from sfnlocal.deploy import deploy as run_deploy
 
     outputs_path = settings.state_dir / "outputs.json"
@@ -98,5 +118,6 @@ def deploy() -> None:
         prefix=settings.prefix,
         repo_root=settings.repo_root,
         outputs_path=outputs_path,
+        mock_config=settings.mock_config,
     )
     console.print(f"[green]Deployed[/]; outputs in {outputs_path}")

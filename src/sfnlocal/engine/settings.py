@@ -8,6 +8,10 @@ from pathlib import Path
 
 SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch"
 LOCALHOST = "127.0.0.1"
+MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
+SAMPLE_MOCKS = "statemachine/stock_trading.mocks.json"
+MOCK_CONFIG_RECORD = "mock-config"
+"""In the state dir: the mock configuration file the running stack was started with."""
 
 
 def find_repo_root() -> Path:
@@ -30,6 +34,12 @@ class EngineSettings:
     # Engine state, logs and the pid file; tests give each engine a folder of its own.
     state_dir_override: Path | None = field(
         default_factory=lambda: Path(d) if (d := os.environ.get("SFNLOCAL_STATE_DIR")) else None
+    )
+    # The user's mock configuration file (SFN_MOCK_CONFIG, a host path).
+    mock_config_override: Path | None = field(
+        default_factory=lambda: (
+            Path(m).expanduser().resolve() if (m := os.environ.get(MOCK_CONFIG_VARIABLE)) else None
+        )
     )
 
     @property
@@ -55,6 +65,36 @@ class EngineSettings:
     @property
     def init_hooks_dir(self) -> Path:
         return self.filesystem_root / "etc" / "localstack" / "init" / "ready.d"
+
+    @property
+    def mock_config_record(self) -> Path:
+        return self.state_dir / MOCK_CONFIG_RECORD
+
+    def recorded_mock_config(self) -> Path | None:
+        """The mock configuration file the running stack was started with, if recorded."""
+        try:
+            recorded = self.mock_config_record.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return Path(recorded) if recorded else None
+
+    @property
+    def mock_config(self) -> Path | None:
+        """The mock configuration file the stack reads (and the deploy checks).
+
+        ``SFN_MOCK_CONFIG`` when set; else the one the running stack was started
+        with (``make deploy`` checks the file the stack really reads); else the
+        sample's ``statemachine/stock_trading.mocks.json`` when it is there.
+        """
+        return self.mock_config_override or self.recorded_mock_config() or self.sample_mocks()
+
+    def mock_config_at_start(self) -> Path | None:
+        """The file a stack started now reads: ``SFN_MOCK_CONFIG``, else the sample's."""
+        return self.mock_config_override or self.sample_mocks()
+
+    def sample_mocks(self) -> Path | None:
+        default = self.repo_root / SAMPLE_MOCKS
+        return default.resolve() if default.is_file() else None
 
     @property
     def engine_python(self) -> Path:
@@ -91,6 +131,8 @@ class EngineSettings:
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,
+            # Mocked test cases (<stateMachineArn>#<TestCase>); "" is none.
+            MOCK_CONFIG_VARIABLE: str(self.mock_config or ""),
             "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test",
             "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),

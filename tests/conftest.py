@@ -10,6 +10,13 @@ import pytest
 
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
+from tests.support.coverage import (
+    EXECUTIONS,
+    pytest_addoption,
+    pytest_deselected,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
@@ -21,7 +28,15 @@ from tests.support.stacks import (
 )
 from tests.support.workflow import ReportCollector, Workflow
 
-__all__ = ["REPO_ROOT", "free_port"]
+# The path coverage's hooks are pytest's through this module (tests/support/coverage.py).
+__all__ = [
+    "REPO_ROOT",
+    "free_port",
+    "pytest_addoption",
+    "pytest_deselected",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -54,5 +69,7 @@ def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
 
 
 @pytest.fixture(scope="session")
-def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.client("stepfunctions"), stack.outputs.state_machine_arn)
+def workflow(stack: StackUnderTest) -> Iterator[Workflow]:
+    workflow = Workflow(stack.client("stepfunctions"), stack.outputs.state_machine_arn)
+    yield workflow
+    EXECUTIONS.read_missing(workflow.sfn)  # before the stack stops: for the path coverage

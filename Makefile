@@ -94,8 +94,8 @@ define need_tooling
 endef
 
 .PHONY: check
-check: envs ## Validate the ASL and IAM documents and check least privilege (exit 1 on any problem)
-	@$(VENV)/bin/sfnlocal check
+check: envs ## Validate the documents and mock file, check least privilege, warn on best practices (STRICT=1: warnings fail)
+	@$(VENV)/bin/sfnlocal check $(if $(STRICT),--strict)
 
 .PHONY: test-trust
 test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TEST_STACK picks the load test's stack)

@@ -101,3 +101,13 @@ def test_up_refuses_a_bad_mock_file_before_starting_anything(tmp_path, monkeypat
     assert result.exit_code == 2, result.output
     assert f"{mine}: test case 'Mine', state 'Buy Stok'" in result.output
     assert not (tmp_path / "state").exists()  # nothing was started
+
+
+def test_a_file_the_containers_user_cannot_read_is_refused(tmp_path):
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    (folder / "mine.json").write_text("{}")
+    with pytest.raises(UserError) as raised:
+        mock_mount(settings(tmp_path, mock_config_override=folder / "mine.json"))
+    assert "cannot read" in raised.value.problem
+    assert f"chmod o+rx {folder}" in raised.value.fix

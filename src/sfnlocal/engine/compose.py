@@ -29,6 +29,25 @@ def docker_available(timeout: float = 10.0) -> bool:
     return True
 
 
+CONTAINER_UID = 1000
+"""The user LocalStack runs as in the image (docker/localstack/Dockerfile's LOCALSTACK_UID)."""
+
+
+def _container_can_read(path: Path) -> bool:
+    """Whether the container's user may list the folder and read the file (by their modes)."""
+    try:
+        folder, file = path.parent.stat(), path.stat()
+    except OSError:
+        return True  # a missing file: the deploy's check says so
+
+    def allows(stat: os.stat_result, owner_bits: int, other_bits: int) -> bool:
+        if stat.st_uid == CONTAINER_UID:
+            return stat.st_mode & owner_bits == owner_bits
+        return stat.st_mode & other_bits == other_bits
+
+    return allows(folder, 0o500, 0o005) and allows(file, 0o400, 0o004)
+
+
 def mock_mount(settings: EngineSettings) -> dict[str, str]:
     """docker-compose.yml's variables that mount the mock configuration file's folder.
 
@@ -39,6 +58,11 @@ def mock_mount(settings: EngineSettings) -> dict[str, str]:
     mocks = settings.mock_config
     if mocks is None:
         return {}
+    if not _container_can_read(mocks):
+        raise UserError(
+            f"the container's LocalStack (user {CONTAINER_UID}) cannot read {mocks}",
+            fix=f"let others read it: 'chmod o+rx {mocks.parent}' and 'chmod o+r {mocks}'",
+        )
     if mocks.parent in (Path.home(), Path(mocks.anchor)):
         raise UserError(
             f"the container would mount {mocks.parent} (the folder of {mocks}) read-only",

@@ -111,6 +111,7 @@ def user_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UserStack]:
     if kind == "container" and not docker_available():
         pytest.skip("TEST_STACK=container needs a Docker engine with Compose v2; none answers")
     folder = tmp_path_factory.mktemp("user-mocks")
+    folder.chmod(0o755)  # the container's LocalStack runs as another user
     mocks = folder / "mine.json"
     save(mocks, json.dumps(user_mocks(33)))
     port = free_port()

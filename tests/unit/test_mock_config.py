@@ -90,10 +90,19 @@ def test_a_state_machine_the_deploy_does_not_create_is_an_error(repo):
     ]
 
 
-def test_the_state_machine_name_follows_the_deploy_prefix(repo):
+def test_the_state_machine_name_follows_the_deploy_prefix(repo, tmp_path_factory):
+    # GIVEN a file of the user's with the sample's test cases
+    mine = tmp_path_factory.mktemp("mine") / "mocks.json"
+    mine.write_text((repo / MOCKS_PATH).read_text())
+    # WHEN deployed with another prefix  THEN its state machine is not the deploy's
     with pytest.raises(DocumentError) as raised:
-        prepare(repo, "other")
+        prepare(repo, "other", mine)
     assert "the sample's is 'other-StockTrading'" in str(raised.value)
+
+
+def test_the_samples_file_does_not_stop_a_deploy_with_another_prefix(repo):
+    # (none of its test cases can run there: LocalStack refuses to start them)
+    assert prepare(repo, "other").mocks is None
 
 
 def test_only_task_states_can_be_mocked(repo):

@@ -47,8 +47,8 @@ def _check_documents(settings: EngineSettings, mode: StackMode) -> None:
             fix=f"restore it ('git checkout {SAMPLE_MOCKS}') or name yours: "
             "'SFN_MOCK_CONFIG=FILE make up'",
         )
-    prepare(settings.repo_root, settings.prefix, mocks)
-    if mocks:
+    plan = prepare(settings.repo_root, settings.prefix, mocks)
+    if plan.mocks:
         console.print(f"Mocked test cases from {mocks} (<stateMachineArn>#<TestCase>)")
 
 

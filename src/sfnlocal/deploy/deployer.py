@@ -20,7 +20,13 @@ from sfnlocal.sample.layout import (
     placeholder_names,
     placeholder_values,
 )
-from sfnlocal.sample.mocks import MockConfig, label_of, load_mock_config, mock_config_path
+from sfnlocal.sample.mocks import (
+    MOCKS_PATH,
+    MockConfig,
+    label_of,
+    load_mock_config,
+    mock_config_path,
+)
 from sfnlocal.sample.names import Arns, Names
 from sfnlocal.sample.outputs import APPROVAL_MODES, FunctionOutput, Outputs
 from sfnlocal.sample.resolved import Symbolic, check_resolved
@@ -96,7 +102,15 @@ def _check_mocks(
     if path is None:
         return None
     definition = documents.state_machine.render(Symbolic(documents, names.prefix).values)
-    return load_mock_config(path, definition, names.state_machine, label_of(path, repo_root))
+    label = label_of(path, repo_root)
+    return load_mock_config(
+        path,
+        definition,
+        names.state_machine,
+        label,
+        # the sample's file mocks sfnlocal-StockTrading: not a problem of another prefix's deploy
+        unless_for_another_machine=label == MOCKS_PATH,
+    )
 
 
 def _visibility_timeout(consumers: list[FunctionSpec]) -> int:

@@ -83,9 +83,18 @@ def label_of(path: Path, repo_root: Path, environ: Mapping[str, str] | None = No
 
 
 def load_mock_config(
-    path: Path, definition: Any, state_machine_name: str, label: str | None = None
-) -> MockConfig:
+    path: Path,
+    definition: Any,
+    state_machine_name: str,
+    label: str | None = None,
+    *,
+    unless_for_another_machine: bool = False,
+) -> MockConfig | None:
     """Read and check the file against the (placeholder-resolved) definition it mocks.
+
+    ``unless_for_another_machine``: None, unchecked, when the file has test cases
+    for other state machines only (the sample's file, deployed with another
+    ``DEPLOY_PREFIX``: LocalStack refuses to start any of its test cases).
 
     Raises:
         DocumentError: every problem, each naming the file.
@@ -111,6 +120,10 @@ def load_mock_config(
                 )
             ]
         ) from None
+    machines = content.get("StateMachines") if isinstance(content, dict) else None
+    others_only = isinstance(machines, dict) and machines and state_machine_name not in machines
+    if unless_for_another_machine and others_only:
+        return None
     problems = mock_problems(content, definition, state_machine_name)
     if problems:
         raise DocumentError(Problem(label, message) for message in problems)

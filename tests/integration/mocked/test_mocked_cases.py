@@ -14,9 +14,24 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.support.mocked import mocked_response, run_test_case
+from sfnlocal.engine.settings import EngineSettings
+from tests.support.mocked import SAMPLE_MOCKS, mocked_response, run_test_case
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _the_stack_reads_the_samples_mock_file(stack) -> None:
+    """A stack `make up` started with SFN_MOCK_CONFIG=<yours> has not the sample's cases."""
+    if stack.kind != "running":
+        return  # the tests' own stacks read the sample's file
+    reads = EngineSettings().recorded_mock_config()
+    if reads and reads != SAMPLE_MOCKS.resolve():
+        pytest.skip(
+            f"the running stack reads the mock file {reads}, not the sample's "
+            f"{SAMPLE_MOCKS.name}: 'make down && make up' to run these tests"
+        )
+
 
 TO_APPROVAL = ["Check Stock Price", "Generate Buy/Sell recommendation", "Request Human Approval"]
 

@@ -75,6 +75,14 @@ def test_malformed_json_names_the_line_and_says_what_localstack_would_do(repo):
     assert "run every state for real" in problem
 
 
+def test_a_duplicate_key_is_an_error(repo):
+    path = repo / MOCKS_PATH
+    path.write_text(path.read_text().replace('"MockedResponses": {', '"MockedResponses": {"PriceIs20": {}, ', 1))  # fmt: skip  # noqa: E501
+    assert problems_of(repo) == [
+        f"{MOCKS_PATH}: duplicate key 'PriceIs20': LocalStack would keep the last"
+    ]
+
+
 def test_a_state_the_state_machine_does_not_have_names_the_test_case(repo):
     mock_in_case(repo, "ApprovalRejected", "Buy Stok", "x")
     [problem] = problems_of(repo)

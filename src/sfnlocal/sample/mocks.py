@@ -109,7 +109,11 @@ def load_mock_config(
     except (OSError, UnicodeDecodeError) as error:
         raise DocumentError([Problem(label, f"cannot read: {error}")]) from None
     try:
-        content = json.loads(text)
+        content = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as error:
+        raise DocumentError(
+            [Problem(label, f"duplicate key {error.args[0]!r}: LocalStack would keep the last")]
+        ) from None
     except json.JSONDecodeError as error:
         raise DocumentError(
             [
@@ -128,6 +132,19 @@ def load_mock_config(
     if problems:
         raise DocumentError(Problem(label, message) for message in problems)
     return MockConfig(Path(path), label, content)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
 
 
 def mock_problems(content: Any, definition: Any, state_machine_name: str) -> list[str]:

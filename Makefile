@@ -67,13 +67,15 @@ console: ## Print the web console's URL, starting it if it does not run (CONSOLE
 results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 	@$(call need_tooling) && $(SFNLOCAL) results
 
+# --path-coverage=gate: fail when a state or Choice branch of the sample was never exercised
+# (tests/support/coverage.py; the report goes to test-results/path-coverage.json).
 .PHONY: test
-test: envs ## Run every test: unit, engine, end to end (TEST_STACK=auto|running|embedded|container)
-	@$(PYTEST) tests
+test: envs ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container)
+	@$(PYTEST) tests --path-coverage=gate
 
 .PHONY: test-e2e
-test-e2e: envs ## Run the end-to-end executions only (on TEST_STACK)
-	@$(PYTEST) tests/integration/e2e
+test-e2e: envs ## Run the workflow's tests only: end to end, mocked, single-state, path-coverage gate (on TEST_STACK)
+	@$(PYTEST) tests/integration/e2e tests/integration/mocked tests/integration/single_state --path-coverage=gate
 
 .PHONY: test-unit
 test-unit: envs ## Run the unit tests only (no stack needed)
@@ -100,8 +102,8 @@ define need_tooling
 endef
 
 .PHONY: check
-check: envs ## Validate the ASL and IAM documents, check least privilege, audit the CI workflows
-	@$(VENV)/bin/sfnlocal check
+check: envs ## Validate the documents and mock file, check least privilege, warn on best practices (STRICT=1: warnings fail)
+	@$(VENV)/bin/sfnlocal check $(if $(STRICT),--strict)
 	@scripts/check-workflows
 
 .PHONY: test-trust

@@ -10,6 +10,13 @@ import pytest
 
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
+from tests.support.coverage import (
+    EXECUTIONS,
+    pytest_addoption,
+    pytest_deselected,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
@@ -20,7 +27,14 @@ from tests.support.stacks import (
 )
 from tests.support.workflow import ReportCollector, Workflow
 
-__all__ = ["REPO_ROOT"]
+# The path coverage's hooks are pytest's through this module (tests/support/coverage.py).
+__all__ = [
+    "REPO_ROOT",
+    "pytest_addoption",
+    "pytest_deselected",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -53,5 +67,7 @@ def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
 
 
 @pytest.fixture(scope="session")
-def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.connection)
+def workflow(stack: StackUnderTest) -> Iterator[Workflow]:
+    workflow = Workflow(stack.connection)
+    yield workflow
+    EXECUTIONS.read_missing(workflow.sfn)  # before the stack stops: for the path coverage

@@ -14,6 +14,7 @@ from sfnlocal.waiting import wait_for
 from sfnlocal.workflow import executions
 from sfnlocal.workflow.connection import Connection
 from sfnlocal.workflow.reports import ReportSubscription
+from tests.support.coverage import EXECUTIONS
 
 EXECUTION_TIMEOUT = 90
 REPORT_TIMEOUT = 30
@@ -58,9 +59,11 @@ class Workflow:
         return self.conn.state_machine_arn
 
     def start(self, execution_input: object | None = None, raw_input: str | None = None) -> str:
-        return executions.start(
+        arn = executions.start(
             self.conn, execution_input, raw_input=raw_input, name=f"e2e-{uuid.uuid4().hex}"
         )
+        EXECUTIONS.started(self.sfn, arn)  # for the path coverage
+        return arn
 
     def wait(self, execution_arn: str, timeout: float = EXECUTION_TIMEOUT) -> Execution:
         try:
@@ -70,6 +73,8 @@ class Workflow:
                 f"execution {execution_arn} still RUNNING after {timeout} s; history:\n"
                 + json.dumps(self.history(execution_arn), default=str, indent=1)[-3000:]
             ) from None
+        history = self.history(execution_arn)
+        EXECUTIONS.read(execution_arn, history)
         return Execution(
             arn=execution_arn,
             status=description["status"],
@@ -77,7 +82,7 @@ class Workflow:
             output=json.loads(description.get("output") or "null"),
             error=description.get("error"),
             cause=description.get("cause"),
-            history=self.history(execution_arn),
+            history=history,
         )
 
     def run(self, execution_input: object | None = None, **kwargs) -> Execution:

@@ -18,3 +18,9 @@ def repo(tmp_path: Path) -> Path:
             REPO_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_mock_config_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks read SFN_MOCK_CONFIG; a developer's own must not leak into the unit tests."""
+    monkeypatch.delenv("SFN_MOCK_CONFIG", raising=False)

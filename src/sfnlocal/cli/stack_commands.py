@@ -12,7 +12,7 @@ from sfnlocal.cli import console_commands, target
 from sfnlocal.cli.console import console, fail, user_errors
 from sfnlocal.engine.embedded import START_TIMEOUT
 from sfnlocal.engine.reach import require_stack
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.settings import SAMPLE_MOCKS, EngineSettings
 from sfnlocal.engine.stack import Stack, StackMode, choose_mode
 from sfnlocal.errors import UserError
 from sfnlocal.sample.documents import state_machine_path
@@ -35,6 +35,7 @@ def up(
     settings = target.settings()
     asl_path = state_machine_path(settings.state_machine)  # a wrong STATE_MACHINE, before starting
     mode, why = choose_mode(stack)
+    _check_documents(settings, mode)
     console.print(f"Starting the [bold]{mode}[/] stack ({why}) on {settings.endpoint} ...")
     started = time.perf_counter()
     Stack(settings).up(mode, timeout)
@@ -42,6 +43,23 @@ def up(
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
     _print_usage(settings, asl_path)
     console_commands.start_with_stack(settings)  # the web console (src/sfnlocal/console)
+
+
+def _check_documents(settings: EngineSettings, mode: StackMode) -> None:
+    """The deploy's checks, mock configuration included, before anything starts."""
+    from sfnlocal.deploy.deployer import prepare
+
+    mocks = settings.mock_config_at_start()
+    if mocks is None and mode is StackMode.CONTAINER:
+        raise UserError(
+            f"the container stack reads its mocked test cases from {SAMPLE_MOCKS}, "
+            "which is missing",
+            fix=f"restore it ('git checkout {SAMPLE_MOCKS}') or name yours: "
+            "'SFN_MOCK_CONFIG=FILE make up'",
+        )
+    plan = prepare(settings.repo_root, settings.prefix, settings.state_machine, mocks)
+    if plan.mocks:
+        console.print(f"Mocked test cases from {mocks} (<stateMachineArn>#<TestCase>)")
 
 
 def usage_lines(outputs: Outputs, approval_mode: str, asl_path: object = None) -> list[str]:
@@ -109,6 +127,7 @@ def deploy() -> None:
     """Deploy (again) to the running stack: create what is missing, update what changed."""
     settings = target.settings()
     require_stack(settings, ready=False)
+    Stack(settings).check_mock_config()
     from sfnlocal.deploy import deploy as run_deploy
 
     outputs_path = settings.state_dir / "outputs.json"
@@ -119,5 +138,6 @@ def deploy() -> None:
         repo_root=settings.repo_root,
         outputs_path=outputs_path,
         state_machine=settings.state_machine,
+        mock_config=settings.mock_config,
     )
     console.print(f"[green]Deployed[/]; outputs in {outputs_path}")

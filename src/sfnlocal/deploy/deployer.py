@@ -26,9 +26,16 @@ from sfnlocal.sample.layout import (
     placeholder_names,
     placeholder_values,
 )
+from sfnlocal.sample.mocks import (
+    MOCKS_PATH,
+    MockConfig,
+    label_of,
+    load_mock_config,
+    mock_config_path,
+)
 from sfnlocal.sample.names import DEFAULT_PREFIX, Arns, Names
 from sfnlocal.sample.outputs import APPROVAL_MODES, DEFAULT_APPROVAL_MODE, FunctionOutput, Outputs
-from sfnlocal.sample.resolved import check_resolved
+from sfnlocal.sample.resolved import Symbolic, check_resolved
 
 from .errors import DeployError
 from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
@@ -54,15 +61,24 @@ class Plan:
     names: Names
     packages: dict[str, bytes]
     """Function logical name -> its deployment package."""
+    mocks: MockConfig | None = None
+    """The mock configuration the stack reads (SFN_MOCK_CONFIG), checked against the ASL."""
 
     def placeholder_names(self) -> set[str]:
         return placeholder_names(self.documents)
 
 
-def prepare(repo_root: Path, prefix: str, state_machine: str = DEFAULT_STATE_MACHINE) -> Plan:
+def prepare(
+    repo_root: Path,
+    prefix: str,
+    state_machine: str = DEFAULT_STATE_MACHINE,
+    mock_config: Path | None = None,
+) -> Plan:
     """Load and validate every document, and build every package, without any network call.
 
     ``state_machine`` chooses the state machine's document (``asl`` or ``jsonata``).
+    ``mock_config`` is the mock configuration file to check (default:
+    ``SFN_MOCK_CONFIG``, else the sample's ``statemachine/stock_trading.mocks.json``).
 
     Raises:
         DocumentError: listing every problem in the documents.
@@ -83,12 +99,30 @@ def prepare(repo_root: Path, prefix: str, state_machine: str = DEFAULT_STATE_MAC
     ]
     if clashes:
         raise DocumentError(clashes)
-    plan = Plan(documents, names, {})
-    documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
+    documents.check_placeholders(placeholder_names(documents), FUNCTION_PLACEHOLDERS)
     check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
+    plan = Plan(documents, names, {}, _check_mocks(documents, names, repo_root, mock_config))
     for spec in documents.functions:
         plan.packages[spec.name] = build_package(spec.directory, documents.shared_dir)
     return plan
+
+
+def _check_mocks(
+    documents: Documents, names: Names, repo_root: Path, path: Path | None
+) -> MockConfig | None:
+    path = path or mock_config_path(repo_root)
+    if path is None:
+        return None
+    definition = documents.state_machine.render(Symbolic(documents, names.prefix).values)
+    label = label_of(path, repo_root)
+    return load_mock_config(
+        path,
+        definition,
+        names.state_machine,
+        label,
+        # the sample's file mocks sfnlocal-StockTrading: not a problem of another prefix's deploy
+        unless_for_another_machine=label == MOCKS_PATH,
+    )
 
 
 def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
@@ -118,6 +152,7 @@ def deploy(
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
     state_machine: str | None = None,
+    mock_config: Path | None = None,
 ) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
 
@@ -141,6 +176,8 @@ def deploy(
         state_machine: which document the state machine is made from: ``asl`` (the
             seed's, JSONPath) or ``jsonata`` (the same workflow in JSONata); default
             ``STATE_MACHINE``, else asl.
+        mock_config: the mock configuration file the stack reads, checked before
+            anything is deployed (default: ``SFN_MOCK_CONFIG``, else the sample's).
 
     Raises:
         DocumentError: the documents are invalid (nothing was deployed).
@@ -150,7 +187,9 @@ def deploy(
         approval_mode or os.environ.get("APPROVAL_MODE") or DEFAULT_APPROVAL_MODE
     )
     state_machine = state_machine or os.environ.get("STATE_MACHINE") or DEFAULT_STATE_MACHINE
-    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix, state_machine)
+    plan = prepare(
+        Path(repo_root) if repo_root else find_repo_root(), prefix, state_machine, mock_config
+    )
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)

@@ -91,10 +91,17 @@ INTENDED_DIFFERENCES = frozenset(
         "APPROVAL_MODE",
         "STATE_MACHINE",
         "DEPLOY_PREFIX",
+        # The mock configuration: a host path, or the compose mount /opt/mocks/<file>.
+        "SFN_MOCK_CONFIG",
         "AWS_DEFAULT_REGION",
     }
 )
 """The keys in which the embedded engine's and the image's LocalStack settings differ."""
+
+MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
+SAMPLE_MOCKS = "statemachine/stock_trading.mocks.json"
+MOCK_CONFIG_RECORD = "mock-config"
+"""In the state dir: the mock configuration file the running stack was started with."""
 
 COMPOSE_DEFAULTS: dict[str, str] = {
     "LOCALSTACK_PORT": str(GATEWAY_PORT),
@@ -102,6 +109,10 @@ COMPOSE_DEFAULTS: dict[str, str] = {
     "STATE_MACHINE": DEFAULT_STATE_MACHINE,
     "DEPLOY_PREFIX": DEFAULT_PREFIX,
     "AWS_DEFAULT_REGION": DEFAULT_REGION,
+    # The sample's mock configuration: its folder (mounted), its name, and its path.
+    "SFNLOCAL_MOCKS_DIR": "./" + str(Path(SAMPLE_MOCKS).parent),
+    "SFNLOCAL_MOCKS_FILE": Path(SAMPLE_MOCKS).name,
+    "SFNLOCAL_MOCKS_SOURCE": SAMPLE_MOCKS,
 }
 """The defaults docker-compose.yml gives the caller's variables (``${NAME:-default}``)."""
 
@@ -183,6 +194,12 @@ class EngineSettings:
     state_dir_override: Path | None = field(
         default_factory=lambda: Path(d) if (d := os.environ.get("SFNLOCAL_STATE_DIR")) else None
     )
+    # The user's mock configuration file (SFN_MOCK_CONFIG, a host path).
+    mock_config_override: Path | None = field(
+        default_factory=lambda: (
+            Path(m).expanduser().resolve() if (m := os.environ.get(MOCK_CONFIG_VARIABLE)) else None
+        )
+    )
 
     record: StackRecord | None = field(init=False, compare=False, repr=False)
     """The running stack's record, when these settings address that stack."""
@@ -238,6 +255,36 @@ class EngineSettings:
         return self.filesystem_root / "etc" / "localstack" / "init" / "ready.d"
 
     @property
+    def mock_config_record(self) -> Path:
+        return self.state_dir / MOCK_CONFIG_RECORD
+
+    def recorded_mock_config(self) -> Path | None:
+        """The mock configuration file the running stack was started with, if recorded."""
+        try:
+            recorded = self.mock_config_record.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return Path(recorded) if recorded else None
+
+    @property
+    def mock_config(self) -> Path | None:
+        """The mock configuration file the stack reads (and the deploy checks).
+
+        ``SFN_MOCK_CONFIG`` when set; else the one the running stack was started
+        with (``make deploy`` checks the file the stack really reads); else the
+        sample's ``statemachine/stock_trading.mocks.json`` when it is there.
+        """
+        return self.mock_config_override or self.recorded_mock_config() or self.sample_mocks()
+
+    def mock_config_at_start(self) -> Path | None:
+        """The file a stack started now reads: ``SFN_MOCK_CONFIG``, else the sample's."""
+        return self.mock_config_override or self.sample_mocks()
+
+    def sample_mocks(self) -> Path | None:
+        default = self.repo_root / SAMPLE_MOCKS
+        return default.resolve() if default.is_file() else None
+
+    @property
     def engine_python(self) -> Path:
         return self.repo_root / ".engine" / "venv" / "bin" / "python"
 
@@ -267,6 +314,8 @@ class EngineSettings:
             "DEPLOY_PREFIX": self.prefix,
             "STATE_MACHINE": self.state_machine,
             "AWS_DEFAULT_REGION": self.region,
+            # Mocked test cases (<stateMachineArn>#<TestCase>); "" is none.
+            MOCK_CONFIG_VARIABLE: str(self.mock_config or ""),
         }
 
 

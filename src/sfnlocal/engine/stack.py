@@ -116,6 +116,7 @@ class Stack:
                 f"the {current} stack is already running at {recorded.endpoint}",
                 fix="keep using it (every command finds it), or 'make down' first",
             )
+        self._record_mock_config(running=current is not None)
         s = self.settings
         record = StackRecord(mode, s.endpoint, s.port, s.region, s.prefix)
         record.write(s.record_file)
@@ -129,6 +130,26 @@ class Stack:
                 s.record_file.unlink(missing_ok=True)
             raise
 
+    def _record_mock_config(self, running: bool) -> None:
+        """Remember which mock configuration the stack reads (``make deploy`` checks it)."""
+        s = self.settings
+        if running:
+            self.check_mock_config()
+            return
+        s.state_dir.mkdir(parents=True, exist_ok=True)
+        s.mock_config_record.write_text(str(s.mock_config_at_start() or ""), encoding="utf-8")
+
+    def check_mock_config(self) -> None:
+        """UserError when SFN_MOCK_CONFIG names another file than the running stack reads."""
+        s = self.settings
+        recorded = s.recorded_mock_config()
+        if s.mock_config_override and recorded and recorded != s.mock_config_override:
+            raise UserError(
+                f"the running stack reads its mocks from {recorded}, "
+                f"not SFN_MOCK_CONFIG={s.mock_config_override}",
+                fix="unset SFN_MOCK_CONFIG, or 'make down' then 'SFN_MOCK_CONFIG=FILE make up'",
+            )
+
     def down(self) -> StackMode | None:
         mode = self.running_mode()
         if mode is StackMode.EMBEDDED:
@@ -136,6 +157,7 @@ class Stack:
         elif mode is StackMode.CONTAINER:
             self.container.stop()
         self.settings.record_file.unlink(missing_ok=True)
+        self.settings.mock_config_record.unlink(missing_ok=True)
         return mode
 
     def status(self) -> StackStatus:

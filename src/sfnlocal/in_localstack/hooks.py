@@ -11,7 +11,7 @@ from localstack.runtime import hooks
 
 LOG = logging.getLogger(__name__)
 
-FIXES: tuple[str, ...] = ("execution_names", "jsonata")
+FIXES: tuple[str, ...] = ("execution_names", "jsonata", "mocked_states_errors")
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 
 # In order: settings first; patches of modules LocalStack has not imported yet

@@ -4,15 +4,12 @@ functions and state machines of their own, the dead-letter queue, polling with d
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import json
 import socket
-import textwrap
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +17,7 @@ from pathlib import Path
 from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.engine import processes
+from tests.support.resources import zip_source
 from tests.support.workflow import ReportCollector
 
 TEST_ROLE = "arn:aws:iam::000000000000:role/sfnlocal-trust-tests"
@@ -235,13 +233,6 @@ def engine_processes(endpoint: str) -> EngineProcesses | None:
 
 
 # -- test functions and state machines ----------------------------------------------
-
-
-def zip_source(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", textwrap.dedent(source))
-    return buffer.getvalue()
 
 
 SLOW_FUNCTION = """

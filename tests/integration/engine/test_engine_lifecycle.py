@@ -13,7 +13,7 @@ from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 from tests.conftest import free_port
-from tests.integration.engine.conftest import ROLE, zip_source
+from tests.support.resources import ROLE, zip_source
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,10 @@ from localstack.runtime import hooks
 
 LOG = logging.getLogger(__name__)
 
-FIXES: tuple[str, ...] = ()
+FIXES: tuple[str, ...] = (
+    "choice_no_match",
+    "branch_states_errors",
+)
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 
 # In order: settings first; patches of modules LocalStack has not imported yet

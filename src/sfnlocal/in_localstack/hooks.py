@@ -14,6 +14,7 @@ LOG = logging.getLogger(__name__)
 FIXES: tuple[str, ...] = (
     "choice_no_match",
     "branch_states_errors",
+    "sfn_names",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

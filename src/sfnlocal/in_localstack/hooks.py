@@ -15,6 +15,7 @@ FIXES: tuple[str, ...] = (
     "choice_no_match",
     "branch_states_errors",
     "sfn_names",
+    "sfn_metrics",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

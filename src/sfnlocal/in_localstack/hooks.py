@@ -16,6 +16,7 @@ FIXES: tuple[str, ...] = (
     "branch_states_errors",
     "sfn_names",
     "sfn_metrics",
+    "lambda_start_limit",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

@@ -139,9 +139,10 @@ def check_all(modules: list[str]) -> dict[str, str | None]:
 
 
 def main() -> int:
+    from sfnlocal.in_localstack import patching  # run as __main__, this module is another copy
     from sfnlocal.in_localstack.hooks import patch_modules
 
-    results = check_all(patch_modules())
+    results = patching.check_all(patch_modules())
     json.dump(results, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 1 if any(results.values()) else 0

@@ -4,20 +4,18 @@ functions and state machines of their own, the dead-letter queue, polling with d
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import json
 import socket
-import textwrap
 import threading
 import uuid
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sfnlocal.engine import processes
 from sfnlocal.waiting import wait_for
+from tests.support.resources import zip_source
 from tests.support.workflow import ReportCollector
 
 TEST_ROLE = "arn:aws:iam::000000000000:role/sfnlocal-trust-tests"
@@ -219,13 +217,6 @@ def engine_processes(endpoint: str) -> EngineProcesses | None:
 
 
 # -- test functions and state machines ----------------------------------------------
-
-
-def zip_source(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", textwrap.dedent(source))
-    return buffer.getvalue()
 
 
 SLOW_FUNCTION = """

@@ -11,7 +11,16 @@ from localstack.runtime import hooks
 
 LOG = logging.getLogger(__name__)
 
-FIXES: tuple[str, ...] = ("execution_names", "jsonata", "mocked_states_errors")
+FIXES: tuple[str, ...] = (
+    "choice_no_match",
+    "branch_states_errors",
+    "sfn_names",
+    "execution_names",
+    "sfn_metrics",
+    "lambda_start_limit",
+    "jsonata",
+    "mocked_states_errors",
+)
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 
 # In order: settings first; patches of modules LocalStack has not imported yet

@@ -12,7 +12,8 @@ from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
-from tests.integration.engine.conftest import ROLE, client, zip_source
+from tests.integration.engine.conftest import client
+from tests.support.resources import ROLE, zip_source
 
 pytestmark = pytest.mark.integration
 

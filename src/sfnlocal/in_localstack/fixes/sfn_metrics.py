@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sfnlocal.in_localstack.patching import Target
-from sfnlocal.in_localstack.speedups.metrics_batching import BATCHER
+from sfnlocal.in_localstack.speedups.metrics_batching import shared_batcher
 
 LOG = logging.getLogger(__name__)
 NAMESPACE = "AWS/States"
@@ -152,7 +152,7 @@ def execution_end_points(
 
 def _publish(execution, points: list[Point]) -> None:
     for point in points:
-        BATCHER.add(
+        shared_batcher().add(
             NAMESPACE,
             execution.account_id,
             execution.region_name,

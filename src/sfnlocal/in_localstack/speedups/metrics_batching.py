@@ -168,10 +168,24 @@ def sqs_wrapper(batcher: MetricBatcher):
     return dispatch_sqs_metric
 
 
-def install() -> None:
-    from localstack.runtime import events
+_shared: MetricBatcher | None = None
+_shared_lock = threading.Lock()
 
-    batcher = MetricBatcher(stopping=events.infra_stopping)
+
+def shared_batcher() -> MetricBatcher:
+    """The process's one batcher, stopped with LocalStack: these speed-ups and the
+    AWS/States metrics fix (fixes/sfn_metrics.py) send through it."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            from localstack.runtime import events
+
+            _shared = MetricBatcher(stopping=events.infra_stopping)
+        return _shared
+
+
+def install() -> None:
+    batcher = shared_batcher()
     record_invocation, record_error = lambda_wrappers(batcher)
     RECORD_INVOCATION.patch(record_invocation)
     RECORD_ERROR.patch(record_error)

@@ -128,7 +128,7 @@ class Sfnlocal:
         if result.returncode != 0:
             raise BenchmarkError(f"'make envs' failed:\n{result.stdout}{result.stderr}")
         # Part of installing the engine: LocalStack's service index, built once per
-        # engine environment (src/sfnlocal/engine/speedups/service_catalog.py).
+        # engine environment (src/sfnlocal/in_localstack/speedups/service_catalog.py).
         try:
             subprocess.run(
                 [

@@ -1,5 +1,5 @@
 """Fixtures shared by every test: the stack end-to-end, trust and load tests run
-against (chosen by TEST_STACK, see tests/stacks.py), and what drives it."""
+against (chosen by TEST_STACK, see tests/support/stacks.py), and what drives it."""
 
 from __future__ import annotations
 

@@ -43,9 +43,7 @@ class ConsoleUnderTest:
     stack: StackUnderTest
 
     def connection(self) -> Connection:
-        return Connection(
-            EngineSettings(port=int(self.stack.env["LOCALSTACK_PORT"])), self.stack.outputs
-        )
+        return self.stack.connection
 
 
 @pytest.fixture(scope="session")

@@ -46,9 +46,20 @@ class Execution:
         return outputs[name]
 
 
+@dataclass(frozen=True)
+class StateMachine:
+    """What ``sfnlocal.workflow.executions`` needs of a connection: a client and a machine."""
+
+    sfn: Any
+    state_machine_arn: str
+
+
 class Workflow:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    """Runs executions through ``sfnlocal.workflow.executions``: of the deployed sample
+    (``Workflow(connection)``), or of any state machine (``Workflow(sfn, arn)``)."""
+
+    def __init__(self, conn: Connection | Any, state_machine_arn: str | None = None) -> None:
+        self.conn = conn if state_machine_arn is None else StateMachine(conn, state_machine_arn)
 
     @property
     def sfn(self):

@@ -77,7 +77,7 @@ def usage_lines(outputs: Outputs, approval_mode: str, asl_path: object = None) -
     ]
 
 
-def _print_usage(settings: EngineSettings, asl_path: str) -> None:
+def _print_usage(settings: EngineSettings, asl_path: str | None = None) -> None:
     try:
         outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
     except UserError as error:

@@ -75,7 +75,7 @@ class Backend:
                 outputs = self._outputs or Outputs.from_stack(
                     self.settings.endpoint, self.settings.prefix
                 )
-                conn = Connection(self.settings, outputs)
+                conn = Connection(outputs, self.settings)
                 # Every client made here, once: boto3's default session is not thread-safe.
                 _ = (conn.sfn, conn.sqs, conn.sns, conn.lambda_)
                 self.clients = outputs.clients()

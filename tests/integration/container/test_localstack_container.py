@@ -12,6 +12,7 @@ import pytest
 
 from sfnlocal.engine.compose import IMAGE, ComposeStack, docker_available
 from sfnlocal.sample.outputs import Outputs
+from sfnlocal.workflow.connection import Connection
 from tests.support.stacks import REPO_ROOT
 from tests.support.workflow import ReportCollector, Workflow
 
@@ -70,9 +71,7 @@ def test_the_image_alone_deploys_the_sample_and_runs_a_buy(started):
     )
     assert all(f":{REGION}:" in function.arn for function in outputs.functions.values())
     # WHEN a buy execution runs through the container's own clients
-    reports = ReportCollector.subscribe(
-        localstack.get_client("sns"), localstack.get_client("sqs"), outputs
-    )
+    reports = ReportCollector.subscribe(Connection(outputs))
     try:
         workflow = Workflow(localstack.get_client("stepfunctions"), outputs.state_machine_arn)
         execution = workflow.run({"stock_price": 20})

@@ -12,11 +12,11 @@ Standard library only: the settings read it before anything else is imported.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from sfnlocal.files import write_json_atomically
 
 RECORD_FILE = "stack.json"
 
@@ -51,11 +51,4 @@ class StackRecord:
 
     def write(self, path: Path) -> None:
         """Written atomically: a command reading it never sees half a record."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            json.dump({**asdict(self), "kind": self.kind.value}, handle, indent=2)
-            handle.write("\n")
-        os.replace(handle.name, path)
+        write_json_atomically(path, {**asdict(self), "kind": self.kind.value})

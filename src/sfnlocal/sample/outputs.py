@@ -9,8 +9,6 @@ the deploy ran (on the host or inside the container).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from sfnlocal.clients import StackClients
 from sfnlocal.errors import UserError
+from sfnlocal.files import write_json_atomically
 from sfnlocal.sample.names import Arns, Names
 
 APPROVAL_MODES = ("auto", "manual")
@@ -70,14 +69,7 @@ class Outputs:
 
     def write(self, path: Path) -> None:
         """Write as pretty JSON, atomically (a reader never sees half a file)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            json.dump(self.to_json(), handle, indent=2)
-            handle.write("\n")
-        os.replace(handle.name, path)
+        write_json_atomically(path, self.to_json())
 
     @classmethod
     def read(cls, path: Path) -> Outputs:

@@ -35,6 +35,10 @@ down: ## Stop the stack and everything it started
 status: ## Is the stack running, where, and is it ready?
 	@$(call need_tooling) && $(SFNLOCAL) status
 
+.PHONY: env
+env: ## Print export lines that point aws, awslocal and boto3 at the stack: eval "$(make -s env)"
+	@$(call need_tooling) && $(SFNLOCAL) env
+
 .PHONY: logs
 logs: ## Print the engine's log (FOLLOW=1 to keep printing)
 	@$(call need_tooling) && $(SFNLOCAL) logs $(if $(FOLLOW),--follow)
@@ -55,17 +59,23 @@ executions: ## List recent executions: status, path, price, duration
 approvals: ## List the executions waiting for a manual approval
 	@$(call need_tooling) && $(SFNLOCAL) approvals list
 
+.PHONY: console
+console: ## Print the web console's URL, starting it if it does not run (CONSOLE_PORT, default 8566)
+	@$(call need_tooling) && $(SFNLOCAL) console
+
 .PHONY: results
 results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 	@$(call need_tooling) && $(SFNLOCAL) results
 
+# --path-coverage=gate: fail when a state or Choice branch of the sample was never exercised
+# (tests/support/coverage.py; the report goes to test-results/path-coverage.json).
 .PHONY: test
-test: envs ## Run every test: unit, engine, end to end (TEST_STACK=auto|running|embedded|container)
-	@$(PYTEST) tests
+test: envs ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container)
+	@$(PYTEST) tests --path-coverage=gate
 
 .PHONY: test-e2e
-test-e2e: envs ## Run the end-to-end executions only (on TEST_STACK)
-	@$(PYTEST) tests/integration/e2e
+test-e2e: envs ## Run the workflow's tests only: end to end, mocked, single-state, path-coverage gate (on TEST_STACK)
+	@$(PYTEST) tests/integration/e2e tests/integration/mocked tests/integration/single_state --path-coverage=gate
 
 .PHONY: test-unit
 test-unit: envs ## Run the unit tests only (no stack needed)
@@ -92,8 +102,9 @@ define need_tooling
 endef
 
 .PHONY: check
-check: envs ## Validate the ASL and IAM documents and check least privilege (exit 1 on any problem)
-	@$(VENV)/bin/sfnlocal check
+check: envs ## Validate the documents and mock file, check least privilege, warn on best practices (STRICT=1: warnings fail)
+	@$(VENV)/bin/sfnlocal check $(if $(STRICT),--strict)
+	@scripts/check-workflows
 
 .PHONY: test-trust
 test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TEST_STACK picks the load test's stack)

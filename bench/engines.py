@@ -11,34 +11,31 @@ its own, timed while starting, and stopped with every process it started.
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import procs
-from bench.waiting import BenchmarkError
+from bench.errors import BenchmarkError
+from sfnlocal.clients import credentials_environment
 from sfnlocal.deploy import deploy
 from sfnlocal.engine.embedded import EmbeddedEngine
-from sfnlocal.engine.health import probe
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.ports import free_port
+from sfnlocal.engine.readiness import probe
+from sfnlocal.engine.settings import EngineSettings, clean_environment
+from sfnlocal.waiting import wait_for
 
 LOCALHOST = "127.0.0.1"
 PREFIX = "sfnlocal"
 START_TIMEOUT = 300.0
 DEPLOY_TIMEOUT = 300.0
 ENVS_TIMEOUT = 900.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return sock.getsockname()[1]
+POLL_SECONDS = 0.01  # the start figures are timed to this
 
 
 def answers(url: str, timeout: float = 0.5) -> bool:
@@ -59,17 +56,19 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 def _base_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
-        env.pop(name, None)
-    env.update(
-        {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
+    return {**clean_environment(), **credentials_environment()}
+
+
+def _wait_starting(probe: Callable[[], bool], what: str, log: Path) -> None:
+    """Polls ``probe`` as often as the start figures are timed; the log's tail if it fails."""
+    wait_for(
+        probe,
+        START_TIMEOUT,
+        what,
+        POLL_SECONDS,
+        describe=lambda _: _tail(log),
+        error=BenchmarkError,
     )
-    return env
 
 
 @dataclass
@@ -129,7 +128,7 @@ class Sfnlocal:
         if result.returncode != 0:
             raise BenchmarkError(f"'make envs' failed:\n{result.stdout}{result.stderr}")
         # Part of installing the engine: LocalStack's service index, built once per
-        # engine environment (src/sfnlocal/engine/speedups/service_catalog.py).
+        # engine environment (src/sfnlocal/in_localstack/speedups/service_catalog.py).
         try:
             subprocess.run(
                 [
@@ -165,8 +164,9 @@ class Sfnlocal:
                 start_new_session=True,
             )
         launched = healthy = ready = None
-        deadline = time.monotonic() + START_TIMEOUT
-        while self._make.poll() is None:
+
+        def make_up_exited() -> bool:
+            nonlocal launched, healthy, ready
             now = time.perf_counter()
             if launched is None and pid_file.is_file() and pid_file.read_text().strip():
                 launched = now
@@ -174,12 +174,10 @@ class Sfnlocal:
                 healthy = time.perf_counter()
             if healthy is not None and ready is None and probe(self.endpoint).ready:
                 ready = time.perf_counter()
-            if time.monotonic() > deadline:
-                raise BenchmarkError(
-                    f"waited {START_TIMEOUT:.0f} s for 'make up' (embedded) to finish on "
-                    f"{self.endpoint}\n{_tail(self.log)}"
-                )
-            time.sleep(0.01)
+            return self._make.poll() is not None
+
+        what = f"'make up' (embedded) to finish on {self.endpoint}"
+        _wait_starting(make_up_exited, what, self.log)
         exited = time.perf_counter()
         if self._make.returncode != 0:
             raise BenchmarkError(
@@ -269,19 +267,16 @@ class MiniStack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not answers(f"{self.endpoint}/_ministack/health"):
+
+        def answering() -> bool:
             if self._process.poll() is not None:
                 raise BenchmarkError(
                     f"MiniStack exited while starting (status {self._process.returncode})\n"
                     + _tail(self.log)
                 )
-            if time.monotonic() > deadline:
-                raise BenchmarkError(
-                    f"waited {START_TIMEOUT:.0f} s for MiniStack's /_ministack/health on "
-                    f"{self.endpoint}\n{_tail(self.log)}"
-                )
-            time.sleep(0.01)
+            return answers(f"{self.endpoint}/_ministack/health")
+
+        _wait_starting(answering, f"MiniStack's /_ministack/health on {self.endpoint}", self.log)
         healthy = time.perf_counter()
         with self.deploy_log.open("w") as log:
             deploy(

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bench.waiting import BenchmarkError
+from bench.errors import BenchmarkError
 
 INSTALL_TIMEOUT = 600
 

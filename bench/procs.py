@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,14 +59,10 @@ def end_tree(root: int, grace: float = 10.0) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(group, signal.SIGTERM)
     processes.kill(pids, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(processes.is_alive(p) for p in pids):
-        time.sleep(0.05)
+    processes.wait_gone(pids, grace)
     left = [p for p in {*pids, *processes.descendants(root)} if processes.is_alive(p)]
     processes.kill(left, signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(processes.is_alive(p) for p in left):
-        time.sleep(0.05)
+    processes.wait_gone(left, 5)
 
 
 def _pgid(pid: int) -> int | None:

@@ -27,9 +27,9 @@ from pathlib import Path
 
 from bench import report
 from bench.engines import PREFIX, MiniStack, Sfnlocal, python_version
+from bench.errors import BenchmarkError
 from bench.install import ensure_ministack
 from bench.procs import tree_memory
-from bench.waiting import BenchmarkError
 from bench.workload import Workload, percentile
 from sfnlocal.sample.outputs import Outputs
 

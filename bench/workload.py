@@ -16,10 +16,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import boto3
-from botocore.config import Config
-
-from bench.waiting import BenchmarkError, wait_for
+from bench.errors import BenchmarkError
+from sfnlocal.clients import StackClients
+from sfnlocal.waiting import wait_for
 from sfnlocal.workflow.reports import subscribe_new_queue
 
 REGION = "us-east-1"
@@ -32,18 +31,12 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
 def client(endpoint: str, service: str, pool: int = 10):
-    return boto3.client(
+    return StackClients(endpoint, REGION).client(
         service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            max_pool_connections=pool,
-            retries={"max_attempts": 2, "mode": "standard"},
-            read_timeout=60,
-            connect_timeout=5,
-        ),
+        max_pool_connections=pool,
+        retries={"max_attempts": 2, "mode": "standard"},
+        read_timeout=60,
+        connect_timeout=5,
     )
 
 
@@ -111,17 +104,10 @@ class ReportWatcher:
         with self._changed:
             return len(self.reports)
 
-    def wait_count(self, at_least: int, timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
+    def reached(self, at_least: int, within: float) -> bool:
+        """Whether ``at_least`` reports were observed, waiting up to ``within`` s for them."""
         with self._changed:
-            while len(self.reports) < at_least:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise BenchmarkError(
-                        f"waited {timeout:.0f} s for {what}: {len(self.reports)} of "
-                        f"{at_least} reports observed" + self._error_note()
-                    )
-                self._changed.wait(min(left, 0.5))
+            return self._changed.wait_for(lambda: len(self.reports) >= at_least, within)
 
     def _error_note(self) -> str:
         return f" (queue errors: {self.errors[-3:]})" if self.errors else ""
@@ -164,20 +150,25 @@ class Workload:
         arn, started = self.start(price)
         # The report is the last thing the execution does: wait for it, and fail
         # early if the execution ends without one.
-        deadline = time.monotonic() + REPORT_TIMEOUT
-        while True:
-            try:
-                self.watcher.wait_count(before + 1, 0.5, "the report")
-                break
-            except BenchmarkError:
-                status = self.sfn.describe_execution(executionArn=arn)
-                if status["status"] not in ("RUNNING", "SUCCEEDED"):
-                    self._fail_execution(arn, status)  # no report will come
-                if time.monotonic() > deadline:
-                    raise BenchmarkError(
-                        f"waited {REPORT_TIMEOUT:.0f} s for the SNS report of {arn} "
-                        f"(execution {status['status']})" + self.watcher._error_note()
-                    ) from None
+        status = {"status": "RUNNING"}
+
+        def reported() -> bool:
+            nonlocal status
+            if self.watcher.reached(before + 1, 0.5):
+                return True
+            status = self.sfn.describe_execution(executionArn=arn)
+            if status["status"] not in ("RUNNING", "SUCCEEDED"):
+                self._fail_execution(arn, status)  # no report will come
+            return False
+
+        wait_for(
+            reported,
+            REPORT_TIMEOUT,
+            f"the SNS report of {arn}",
+            interval=0,
+            describe=lambda _: f"execution {status['status']}" + self.watcher._error_note(),
+            error=BenchmarkError,
+        )
         message_id = self.check(arn, price)
         return self.watcher.reports[message_id].observed - started
 
@@ -214,18 +205,20 @@ class Workload:
                     arn = bad[0]["executionArn"]
                     self._fail_execution(arn, self.sfn.describe_execution(executionArn=arn))
 
-        deadline = time.monotonic() + BURST_TIMEOUT
-        while True:
-            try:
-                self.watcher.wait_count(before + size, 1.0, "the burst's reports")
-                break
-            except BenchmarkError:
-                fail_fast()
-                if time.monotonic() > deadline:
-                    raise BenchmarkError(
-                        f"waited {BURST_TIMEOUT:.0f} s for {size} executions started at once: "
-                        f"{self.watcher.count() - before} reports observed"
-                    ) from None
+        def all_reported() -> bool:
+            if self.watcher.reached(before + size, 1.0):
+                return True
+            fail_fast()
+            return False
+
+        wait_for(
+            all_reported,
+            BURST_TIMEOUT,
+            f"the reports of {size} executions started at once",
+            interval=0,
+            describe=lambda _: f"{self.watcher.count() - before} reports observed",
+            error=BenchmarkError,
+        )
         last_report = time.perf_counter()
         with ThreadPoolExecutor(max_workers=8) as pool:
             message_ids = list(
@@ -261,6 +254,7 @@ class Workload:
             DESCRIBE_TIMEOUT,
             f"execution {arn} to leave RUNNING",
             interval=0.05,
+            error=BenchmarkError,
         )
         if description["status"] != "SUCCEEDED":
             self._fail_execution(arn, description)
@@ -277,6 +271,8 @@ class Workload:
                 lambda: message_id in self.watcher.reports,
                 10,
                 f"the SNS report {message_id} of {arn}",
+                interval=0.02,
+                error=BenchmarkError,
             )
             report = self.watcher.reports[message_id]
         problems = report_problems(report.envelope, price, self.topic_arn)

@@ -1,5 +1,5 @@
 """Fixtures shared by every test: the stack end-to-end, trust and load tests run
-against (chosen by TEST_STACK, see tests/stacks.py), and what drives it."""
+against (chosen by TEST_STACK, see tests/support/stacks.py), and what drives it."""
 
 from __future__ import annotations
 
@@ -10,18 +10,31 @@ import pytest
 
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
+from tests.support.coverage import (
+    EXECUTIONS,
+    pytest_addoption,
+    pytest_deselected,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
     chosen_stack_kind,
     container_stack,
     embedded_stack,
-    free_port,
     running_stack,
 )
 from tests.support.workflow import ReportCollector, Workflow
 
-__all__ = ["REPO_ROOT", "free_port"]
+# The path coverage's hooks are pytest's through this module (tests/support/coverage.py).
+__all__ = [
+    "REPO_ROOT",
+    "pytest_addoption",
+    "pytest_deselected",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -48,11 +61,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackUnderTest]:
 @pytest.fixture(scope="session")
 def reports(stack: StackUnderTest) -> Iterator[ReportCollector]:
     """Every SNS report, through an SQS queue the tests subscribe to the topic."""
-    collector = ReportCollector.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
+    collector = ReportCollector.subscribe(stack.connection)
     yield collector
     collector.close()
 
 
 @pytest.fixture(scope="session")
-def workflow(stack: StackUnderTest) -> Workflow:
-    return Workflow(stack.client("stepfunctions"), stack.outputs.state_machine_arn)
+def workflow(stack: StackUnderTest) -> Iterator[Workflow]:
+    workflow = Workflow(stack.connection)
+    yield workflow
+    EXECUTIONS.read_missing(workflow.sfn)  # before the stack stops: for the path coverage

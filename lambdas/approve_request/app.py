@@ -209,6 +209,17 @@ def approve_record(record: dict[str, Any]) -> Outcome:
     return Outcome.APPROVED
 
 
+class Clock:
+    """The handler's time: now, and waiting for the calls until a deadline (tests give a fake)."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def wait(self, futures: list[Future[Outcome]], seconds: float | None) -> None:
+        """Until every call has answered, or ``seconds`` have passed (None: no limit)."""
+        wait(futures, timeout=seconds)
+
+
 def _seconds_left(context: Any) -> float | None:
     """Seconds to wait for the calls: the time left minus a margin (None: no limit)."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
@@ -217,16 +228,19 @@ def _seconds_left(context: Any) -> float | None:
     return max(0.0, (remaining() - RETURN_BEFORE_TIMEOUT_MS) / 1000)
 
 
-def handler(event: dict[str, Any], context: LambdaContext) -> BatchResponse:
+def handler(
+    event: dict[str, Any], context: LambdaContext, clock: Clock | None = None
+) -> BatchResponse:
     """Approve each record; report those that failed as partial batch failures."""
     records = list(event.get("Records", []))
     if not records:
         return {"batchItemFailures": []}
-    started = time.monotonic()
+    clock = clock or Clock()
+    started = clock.now()
     sfn_client()  # made once, here: making boto3 clients is not thread-safe
     pool = ThreadPoolExecutor(min(MAX_PARALLEL_CALLS, len(records)), "approve")
     futures: list[Future[Outcome]] = [pool.submit(process, record) for record in records]
-    wait(futures, timeout=_seconds_left(context))
+    clock.wait(futures, _seconds_left(context))
     # Calls still running are left to finish in the background: their records are
     # reported as failed, and SQS delivers them again after the visibility timeout.
     pool.shutdown(wait=False, cancel_futures=True)
@@ -238,7 +252,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> BatchResponse:
                 "No answer for message %s within %.1f s, before the function's timeout: "
                 "it is retried after the queue's visibility timeout",
                 message_id,
-                time.monotonic() - started,
+                clock.now() - started,
             )
             outcome = Outcome.TRANSIENT
         elif error := future.exception():

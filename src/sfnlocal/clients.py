@@ -40,6 +40,12 @@ _CONFIG = Config(
 )
 
 
+def credentials_environment(region: str = DEFAULT_REGION) -> dict[str, str]:
+    """The variables that give a child process the dummy credentials and ``region``."""
+    key, secret = TEST_CREDENTIALS
+    return {"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": region}
+
+
 def default_endpoint() -> str:
     """``AWS_ENDPOINT_URL`` if set, else LocalStack's default gateway."""
     return os.environ.get("AWS_ENDPOINT_URL") or DEFAULT_ENDPOINT
@@ -48,6 +54,25 @@ def default_endpoint() -> str:
 def default_region() -> str:
     """``AWS_DEFAULT_REGION`` (or ``AWS_REGION``) if set, else us-east-1."""
     return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
+
+
+def shell_environment(endpoint: str, region: str) -> dict[str, str]:
+    """What a shell exports so that its own tools talk to the stack (``sfnlocal env``).
+
+    ``AWS_ENDPOINT_URL``: boto3, both AWS CLIs, the AWS SDK for JavaScript v3,
+    ``awslocal`` and localstack-client; ``AWS_REGION`` is the JS SDK's name for
+    the region; the host-prefix switch sends TestState and StartSyncExecution
+    to the endpoint itself rather than to ``sync-<host>``.
+    """
+    key, secret = TEST_CREDENTIALS
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": key,
+        "AWS_SECRET_ACCESS_KEY": secret,
+        HOST_PREFIX_VARIABLE: "true",
+    }
 
 
 def make_session(region: str | None = None) -> boto3.Session:

@@ -58,7 +58,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def bulk_reports(stack) -> Iterator[BulkReports]:
     """The topic's reports, through a queue of the test's own, read many at a time."""
-    collector = BulkReports.subscribe(stack.client("sns"), stack.client("sqs"), stack.outputs)
+    collector = BulkReports.subscribe(stack.connection)
     yield collector
     collector.close()
 

@@ -11,11 +11,10 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from sfnlocal.waiting import wait_for
 from tests.support.trust import assert_queue_empty, engine_processes
 
 pytestmark = pytest.mark.integration
@@ -33,17 +32,11 @@ def _client(stack, service: str, retried: Counter | None = None):
     Retrying StartExecution is safe: with the same name and input it is idempotent while
     the execution runs. ``retried`` counts the retries by the error that caused them.
     """
-    client = boto3.client(
+    client = stack.outputs.clients().client(
         service,
-        endpoint_url=stack.endpoint,
-        region_name=stack.outputs.region,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(
-            max_pool_connections=EXECUTIONS,
-            retries={"mode": "standard", "total_max_attempts": 3},
-            read_timeout=120,
-        ),
+        max_pool_connections=EXECUTIONS,
+        retries={"mode": "standard", "total_max_attempts": 3},
+        read_timeout=120,
     )
     if retried is not None:
 
@@ -106,12 +99,15 @@ def test_executions_started_at_once_all_succeed_each_with_its_own_report(
     arns = _start_all_at_once(sfn, state_machine, inputs)
     start_seconds = time.monotonic() - started
     # THEN every one ends within the deadline ...
-    statuses: dict[str, str] = {}
-    while time.monotonic() - started < DEADLINE:
-        statuses = _statuses(sfn, state_machine, set(inputs))
-        if len(statuses) == EXECUTIONS and "RUNNING" not in statuses.values():
-            break
-        time.sleep(1)
+    statuses = wait_for(
+        lambda: _statuses(sfn, state_machine, set(inputs)),
+        DEADLINE - (time.monotonic() - started),
+        f"{EXECUTIONS} executions started at once to end",
+        1,
+        done=lambda found: len(found) == EXECUTIONS and "RUNNING" not in found.values(),
+        describe=lambda found: str(Counter(found.values())),
+        error=AssertionError,
+    )
     all_seconds = time.monotonic() - started
     counts = Counter(statuses.values())
     assert counts == {"SUCCEEDED": EXECUTIONS}, f"after {all_seconds:.0f} s: {counts}"

@@ -14,40 +14,27 @@ import time
 import uuid
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from sfnlocal.clients import DEFAULT_REGION, StackClients
 from sfnlocal.engine import processes
 from sfnlocal.engine.compose import docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.sample.outputs import Outputs
-from tests.conftest import free_port
+from sfnlocal.waiting import wait_for
+from sfnlocal.workflow.connection import Connection
 from tests.support.stacks import container_stack
-from tests.support.trust import BulkReports, engine_processes, wait_for
+from tests.support.trust import BulkReports, engine_processes
 from tests.support.workflow import Workflow
 
 pytestmark = pytest.mark.integration
 
 READY_TIMEOUT = 300
 PARKED_PRICES = (10, 90, 40)
-
-
-class Clients:
-    def __init__(self, endpoint: str, region: str = "us-east-1") -> None:
-        self.endpoint = endpoint
-        self.region = region
-
-    def __call__(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=self.region,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
 
 
 def _approver_mapping(lambda_, outputs: dict) -> dict:
@@ -58,12 +45,12 @@ def _approver_mapping(lambda_, outputs: dict) -> dict:
     return mappings[0]
 
 
-def _park_executions(clients: Clients, outputs: dict) -> dict[str, object]:
+def _park_executions(clients: StackClients, outputs: dict) -> dict[str, object]:
     """Executions in flight: some waiting at the approval step, some just started.
 
     The approver's queue trigger is disabled, so the approval requests wait on the queue.
     """
-    lambda_, sfn, sqs = clients("lambda"), clients("stepfunctions"), clients("sqs")
+    lambda_, sqs = clients.lambda_, clients.sqs
     mapping = _approver_mapping(lambda_, outputs)
     lambda_.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
     wait_for(
@@ -71,7 +58,7 @@ def _park_executions(clients: Clients, outputs: dict) -> dict[str, object]:
         60,
         "the approver's trigger disabled",
     )
-    workflow = Workflow(sfn, outputs.state_machine_arn)
+    workflow = Workflow(Connection(outputs))
     parked = [workflow.start({"stock_price": price}) for price in PARKED_PRICES]
 
     def waiting_for_approval() -> bool:
@@ -85,9 +72,11 @@ def _park_executions(clients: Clients, outputs: dict) -> dict[str, object]:
     return {"parked": parked, "just started": just_started}
 
 
-def _assert_redeployed_and_forgetful(clients: Clients, before: Outputs, in_flight: dict) -> Outputs:
+def _assert_redeployed_and_forgetful(
+    clients: StackClients, before: Outputs, in_flight: dict
+) -> Outputs:
     """After the restart: the documents' resources are back, the engine's state is gone."""
-    lambda_, sfn, sqs = clients("lambda"), clients("stepfunctions"), clients("sqs")
+    lambda_, sfn, sqs = clients.lambda_, clients.sfn, clients.sqs
     after = Outputs.from_stack(clients.endpoint, before.prefix)
     # The init hook deployed every resource of the documents again, under the same ARNs.
     for key in ("state_machine_arn", "queue_arn", "dlq_arn", "topic_arn"):
@@ -110,13 +99,11 @@ def _assert_redeployed_and_forgetful(clients: Clients, before: Outputs, in_fligh
     return after
 
 
-def _assert_serves(clients: Clients, outputs: dict) -> None:
+def _assert_serves(outputs: Outputs) -> None:
     """A new execution runs end to end and reports its trade."""
-    reports = BulkReports.subscribe(clients("sns"), clients("sqs"), outputs)
+    reports = BulkReports.subscribe(Connection(outputs))
     try:
-        execution = Workflow(clients("stepfunctions"), outputs.state_machine_arn).run(
-            {"stock_price": 77}
-        )
+        execution = Workflow(Connection(outputs)).run({"stock_price": 77})
         assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
         message_id = execution.output["MessageId"]
         trade = reports.messages([message_id], timeout=30)[message_id]["Input"]
@@ -138,11 +125,11 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
     engine, measurements
 ):
     settings = engine.settings
-    clients = Clients(settings.endpoint)
+    clients = StackClients(settings.endpoint, DEFAULT_REGION)
     before = Outputs.from_stack(settings.endpoint, settings.prefix)
     # GIVEN executions in flight, and a queue created by hand
     in_flight = _park_executions(clients, before)
-    clients("sqs").create_queue(QueueName=f"by-hand-{uuid.uuid4().hex[:8]}")
+    clients.client("sqs").create_queue(QueueName=f"by-hand-{uuid.uuid4().hex[:8]}")
     tree = [engine.pid(), *processes.descendants(engine.pid())]
     log_size = settings.log_file.stat().st_size
     # WHEN the engine is stopped in the middle of them
@@ -157,7 +144,7 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
     start_seconds = time.monotonic() - started
     # THEN the documents' resources are back, the executions and messages are not
     outputs = _assert_redeployed_and_forgetful(clients, before, in_flight)
-    queues = clients("sqs").list_queues().get("QueueUrls", [])
+    queues = clients.client("sqs").list_queues().get("QueueUrls", [])
     assert not [url for url in queues if "/by-hand-" in url]
     # AND what lives outside the engine survived: its log (appended to), the outputs file
     assert settings.log_file.stat().st_size > log_size
@@ -165,7 +152,7 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
         outputs.state_machine_arn
     )
     # AND the stack serves again
-    _assert_serves(clients, outputs)
+    _assert_serves(outputs)
     measurements(
         "embedded restart",
         {"stop_s": round(stop_seconds, 1), "start_and_redeploy_s": round(start_seconds, 1)},
@@ -186,7 +173,7 @@ def test_a_container_stack_restarted_mid_execution_comes_back_deployed_without_i
 ):
     found = engine_processes(container_endpoint)
     assert found is not None and found.kind == "container", found
-    clients = Clients(container_endpoint)
+    clients = StackClients(container_endpoint, DEFAULT_REGION)
     before = Outputs.from_stack(container_endpoint, EngineSettings().prefix)
     # GIVEN executions in flight on the container stack
     in_flight = _park_executions(clients, before)
@@ -203,7 +190,7 @@ def test_a_container_stack_restarted_mid_execution_comes_back_deployed_without_i
     # THEN the documents' resources are back, the executions and messages are not
     outputs = _assert_redeployed_and_forgetful(clients, before, in_flight)
     # AND the stack serves again
-    _assert_serves(clients, outputs)
+    _assert_serves(outputs)
     measurements(
         "container restart",
         {"stop_s": round(stop_seconds, 1), "start_and_redeploy_s": round(start_seconds, 1)},

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,17 +20,13 @@ import pytest
 from sfnlocal.engine.compose import docker_available
 from sfnlocal.engine.embedded import EmbeddedEngine
 from sfnlocal.engine.health import wait_until_ready
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.engine.stack import Stack
 from sfnlocal.sample.outputs import Outputs
+from sfnlocal.workflow.connection import Connection
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 READY_TIMEOUT = 300
@@ -47,6 +42,11 @@ class StackUnderTest:
 
     def client(self, service: str):
         return self.outputs.clients().client(service)
+
+    @property
+    def connection(self) -> Connection:
+        """What the product's workflow functions drive (sfnlocal.workflow)."""
+        return Connection(self.outputs)
 
 
 def chosen_stack_kind() -> str:

@@ -4,41 +4,23 @@ functions and state machines of their own, the dead-letter queue, polling with d
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import json
 import socket
-import textwrap
 import threading
-import time
 import uuid
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
 from sfnlocal.engine import processes
+from sfnlocal.waiting import wait_for
+from tests.support.resources import zip_source
 from tests.support.workflow import ReportCollector
 
 TEST_ROLE = "arn:aws:iam::000000000000:role/sfnlocal-trust-tests"
 """LocalStack does not check that a role exists: the test functions and state machines
 use this one."""
-
-
-def wait_for[T](
-    probe: Callable[[], T | None], timeout: float, what: str, interval: float = 0.2
-) -> T:
-    """Polls ``probe`` until it returns something truthy; AssertionError naming ``what``."""
-    try:
-        return retry(
-            retry=retry_if_result(lambda value: not value),
-            stop=stop_after_delay(timeout),
-            wait=wait_fixed(interval),
-        )(probe)()
-    except RetryError:
-        raise AssertionError(f"{what}: not within {timeout} s") from None
 
 
 # -- processes and sockets ----------------------------------------------------------
@@ -151,12 +133,12 @@ def rss_mb(pid: int) -> float:
 
 
 def runtime_pids(function_name: str, among: Iterable[int] | None = None) -> list[int]:
-    """The awslambdaric processes (execution environments) of one function."""
+    """The runtime processes (execution environments) of one function."""
     candidates = among if among is not None else _all_pids()
     return [
         pid
         for pid in candidates
-        if "awslambdaric" in command_line(pid)
+        if is_runtime(command_line(pid))
         and environment(pid).get("AWS_LAMBDA_FUNCTION_NAME") == function_name
     ]
 
@@ -241,13 +223,6 @@ def engine_processes(endpoint: str) -> EngineProcesses | None:
 
 
 # -- test functions and state machines ----------------------------------------------
-
-
-def zip_source(source: str, filename: str = "app.py") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(filename, textwrap.dedent(source))
-    return buffer.getvalue()
 
 
 SLOW_FUNCTION = """
@@ -366,14 +341,18 @@ class DeadLetters:
             with self._lock:
                 return wanted - set(self._seen)
 
-        deadline = time.monotonic() + timeout
-        while missing() and time.monotonic() < deadline:
-            self._drain(wanted)
-        if left := missing():
-            raise AssertionError(
-                f"{len(left)} message(s) never reached the dead-letter queue within {timeout} s: "
-                f"{sorted(left)}"
-            )
+        def arrived() -> bool:
+            if missing():
+                self._drain(wanted)
+            return not missing()
+
+        wait_for(
+            arrived,
+            timeout,
+            f"{len(wanted)} message(s) to reach the dead-letter queue",
+            interval=0,
+            describe=lambda _: f"missing: {sorted(missing())}",
+        )
         with self._lock:
             return {message_id: self._seen[message_id] for message_id in wanted}
 
@@ -409,10 +388,14 @@ def assert_queue_empty(sqs, queue_url: str, timeout: float = 30) -> None:
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )["Attributes"]
 
-    try:
-        wait_for(lambda: set(counts().values()) == {"0"}, timeout, "")
-    except AssertionError:
-        raise AssertionError(f"{queue_url} not empty after {timeout} s: {counts()}") from None
+    wait_for(
+        counts,
+        timeout,
+        f"{queue_url} to be empty",
+        0.2,
+        done=lambda attributes: set(attributes.values()) == {"0"},
+        describe=str,
+    )
 
 
 class BulkReports(ReportCollector):
@@ -420,8 +403,20 @@ class BulkReports(ReportCollector):
 
     def messages(self, sns_message_ids: Iterable[str], timeout: float) -> dict[str, dict]:
         wanted = set(sns_message_ids)
-        deadline = time.monotonic() + timeout
-        while (missing := wanted - set(self._received)) and time.monotonic() < deadline:
-            self._drain()
-        assert not missing, f"{len(missing)} SNS reports missing after {timeout} s"
-        return {i: json.loads(self._received[i]["Message"]) for i in wanted}
+
+        def missing() -> set[str]:
+            return wanted - set(self._received)
+
+        def all_arrived() -> bool:
+            if missing():
+                self._drain()
+            return not missing()
+
+        wait_for(
+            all_arrived,
+            timeout,
+            f"{len(wanted)} SNS reports",
+            interval=0,
+            describe=lambda _: f"{len(missing())} missing",
+        )
+        return {i: self._received[i] for i in wanted}

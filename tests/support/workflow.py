@@ -1,4 +1,5 @@
-"""Driving the deployed state machine and reading what it reported, with deadlines."""
+"""Driving the deployed state machine and reading what it reported, through the product's
+own workflow functions (sfnlocal.workflow), with deadlines."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
-from sfnlocal.workflow.reports import subscribe_new_queue
+from sfnlocal.errors import UserError
+from sfnlocal.waiting import wait_for
+from sfnlocal.workflow import executions
+from sfnlocal.workflow.connection import Connection
+from sfnlocal.workflow.reports import ReportSubscription
+from tests.support.coverage import EXECUTIONS
 
 EXECUTION_TIMEOUT = 90
 REPORT_TIMEOUT = 30
@@ -35,40 +40,52 @@ class Execution:
         return [e for e in self.history if e["type"].endswith("StateEntered")]
 
     def state_output(self, name: str) -> object:
-        for event in self.history:
-            details = event.get("stateExitedEventDetails")
-            if details and details["name"] == name:
-                return json.loads(details["output"])
-        raise KeyError(f"state {name!r} never exited in {self.arn}")
+        outputs = executions.state_outputs(self.history)
+        if name not in outputs:
+            raise KeyError(f"state {name!r} never exited in {self.arn}")
+        return outputs[name]
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """What ``sfnlocal.workflow.executions`` needs of a connection: a client and a machine."""
+
+    sfn: Any
+    state_machine_arn: str
 
 
 class Workflow:
-    def __init__(self, stepfunctions, state_machine_arn: str) -> None:
-        self.sfn = stepfunctions
-        self.state_machine_arn = state_machine_arn
+    """Runs executions through ``sfnlocal.workflow.executions``: of the deployed sample
+    (``Workflow(connection)``), or of any state machine (``Workflow(sfn, arn)``)."""
+
+    def __init__(self, conn: Connection | Any, state_machine_arn: str | None = None) -> None:
+        self.conn = conn if state_machine_arn is None else StateMachine(conn, state_machine_arn)
+
+    @property
+    def sfn(self):
+        return self.conn.sfn
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self.conn.state_machine_arn
 
     def start(self, execution_input: object | None = None, raw_input: str | None = None) -> str:
-        kwargs = {"stateMachineArn": self.state_machine_arn, "name": f"e2e-{uuid.uuid4().hex}"}
-        if raw_input is not None:
-            kwargs["input"] = raw_input
-        elif execution_input is not None:
-            kwargs["input"] = json.dumps(execution_input)
-        return self.sfn.start_execution(**kwargs)["executionArn"]
+        arn = executions.start(
+            self.conn, execution_input, raw_input=raw_input, name=f"e2e-{uuid.uuid4().hex}"
+        )
+        EXECUTIONS.started(self.sfn, arn)  # for the path coverage
+        return arn
 
     def wait(self, execution_arn: str, timeout: float = EXECUTION_TIMEOUT) -> Execution:
-        def running(description: dict) -> bool:
-            return description["status"] == "RUNNING"
-
-        poll = retry(
-            retry=retry_if_result(running), stop=stop_after_delay(timeout), wait=wait_fixed(0.1)
-        )(lambda: self.sfn.describe_execution(executionArn=execution_arn))
         try:
-            description = poll()
-        except RetryError:
+            description = executions.wait(self.conn, execution_arn, timeout)
+        except UserError:
             raise AssertionError(
                 f"execution {execution_arn} still RUNNING after {timeout} s; history:\n"
                 + json.dumps(self.history(execution_arn), default=str, indent=1)[-3000:]
             ) from None
+        history = self.history(execution_arn)
+        EXECUTIONS.read(execution_arn, history)
         return Execution(
             arn=execution_arn,
             status=description["status"],
@@ -76,61 +93,48 @@ class Workflow:
             output=json.loads(description.get("output") or "null"),
             error=description.get("error"),
             cause=description.get("cause"),
-            history=self.history(execution_arn),
+            history=history,
         )
 
     def run(self, execution_input: object | None = None, **kwargs) -> Execution:
         return self.wait(self.start(execution_input, **kwargs))
 
     def history(self, execution_arn: str) -> list[dict]:
-        pages = self.sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
-        return [event for page in pages for event in page["events"]]
+        return executions.history(self.conn, execution_arn)
 
 
 class ReportCollector:
-    """Reads the topic's messages from a subscribed SQS queue, keyed by SNS MessageId."""
+    """The topic's reports, read from the product's ReportSubscription, kept by SNS MessageId."""
 
-    def __init__(self, sns, sqs, queue_url: str, subscription_arn: str) -> None:
-        self.sns, self.sqs = sns, sqs
-        self.queue_url, self.subscription_arn = queue_url, subscription_arn
-        self._received: dict[str, dict] = {}
+    def __init__(self, subscription: ReportSubscription) -> None:
+        self.subscription = subscription
+        self._received: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     @classmethod
-    def subscribe(cls, sns, sqs, outputs: dict) -> ReportCollector:
-        queue_url, subscription_arn = subscribe_new_queue(
-            sqs, sns, outputs.topic_arn, f"e2e-reports-{uuid.uuid4().hex[:8]}"
-        )
-        return cls(sns, sqs, queue_url, subscription_arn)
+    def subscribe(cls, conn: Connection) -> ReportCollector:
+        return cls(ReportSubscription(conn))
 
     def _drain(self) -> None:
-        response = self.sqs.receive_message(
-            QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
-        )
-        for message in response.get("Messages", []):
-            envelope = json.loads(message["Body"])
+        for report in self.subscription.receive(wait_seconds=1):
             with self._lock:
-                self._received[envelope["MessageId"]] = envelope
-            self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self._received[report.message_id] = report.message
 
-    def message(self, sns_message_id: str, timeout: float = REPORT_TIMEOUT) -> dict:
+    def received(self, sns_message_id: str) -> bool:
+        self._drain()
+        return sns_message_id in self._received
+
+    def message(self, sns_message_id: str, timeout: float = REPORT_TIMEOUT) -> Any:
         """The report's decoded Message, once it arrived."""
-
-        def missing() -> bool:
-            self._drain()
-            return sns_message_id not in self._received
-
-        try:
-            retry(retry=retry_if_result(bool), stop=stop_after_delay(timeout), wait=wait_fixed(0))(
-                missing
-            )()
-        except RetryError:
-            raise AssertionError(
-                f"no SNS report with MessageId {sns_message_id} reached the subscribed queue "
-                f"within {timeout} s (received: {sorted(self._received)})"
-            ) from None
-        return json.loads(self._received[sns_message_id]["Message"])
+        wait_for(
+            lambda: self.received(sns_message_id),
+            timeout,
+            f"the SNS report with MessageId {sns_message_id} to reach the subscribed queue",
+            interval=0,
+            describe=lambda _: f"received: {sorted(self._received)}",
+            error=AssertionError,
+        )
+        return self._received[sns_message_id]
 
     def close(self) -> None:
-        self.sns.unsubscribe(SubscriptionArn=self.subscription_arn)
-        self.sqs.delete_queue(QueueUrl=self.queue_url)
+        self.subscription.close()

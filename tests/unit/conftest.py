@@ -20,3 +20,9 @@ def repo(tmp_path: Path) -> Path:
             ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
         )
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_mock_config_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks read SFN_MOCK_CONFIG; a developer's own must not leak into the unit tests."""
+    monkeypatch.delenv("SFN_MOCK_CONFIG", raising=False)

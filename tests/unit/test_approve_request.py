@@ -7,6 +7,8 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, wait
 from typing import Any
 
 import pytest
@@ -17,17 +19,25 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 class FakeStepFunctions:
     """Records SendTaskSuccess calls; raises a ClientError for the tokens it is told to reject.
 
-    The approver calls it from several threads: ``calls`` is in the order they came.
+    The approver calls it from several threads: ``calls`` is in the order they came. A call
+    can be made to take a while (``delays``), to wait for others (``together``: a barrier
+    all the calls must reach) or to hang until released (``hanging``).
     """
 
     def __init__(self, rejected: dict[str, str] | None = None) -> None:
         self.rejected = rejected or {}
         self.calls: list[dict[str, Any]] = []
         self.delays: dict[str, float] = {}
+        self.together: threading.Barrier | None = None
+        self.hanging: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def send_task_success(self, **kwargs: Any) -> dict[str, Any]:
         time.sleep(self.delays.get(kwargs["taskToken"], 0))
+        if self.together:
+            self.together.wait()
+        if released := self.hanging.get(kwargs["taskToken"]):
+            released.wait()
         with self._lock:
             self.calls.append(kwargs)
         code = self.rejected.get(kwargs["taskToken"])
@@ -328,36 +338,80 @@ class Context:
         return int((self._deadline - time.monotonic()) * 1000)
 
 
+class FixedContext:
+    """A LambdaContext whose function has ``remaining_ms`` left, however long the test takes."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+CALLS_DEADLINE = 10  # seconds a test lets the approver's calls take on a busy machine
+
+
+class FakeClock(app.Clock):
+    """The handler's clock: its waits are recorded, then pass in no time.
+
+    A wait lasts until the calls that can answer have answered (``until``: every call,
+    or the first one), then the clock moves on by the seconds the handler waited for.
+    """
+
+    def __init__(self, until: str = ALL_COMPLETED) -> None:
+        self.time = 1000.0
+        self.waits: list[float | None] = []
+        self.until = until
+
+    def now(self) -> float:
+        return self.time
+
+    def wait(self, futures, seconds):
+        self.waits.append(seconds)
+        wait(futures, timeout=CALLS_DEADLINE, return_when=self.until)
+        self.time += seconds or 0
+
+
 def test_the_records_of_a_batch_are_approved_in_parallel(sfn: FakeStepFunctions):
-    # GIVEN ten records whose calls take 0.5 s each, and a function timeout of 3 s
-    sfn.delays = {f"token-{n}": 0.5 for n in range(10)}
+    # GIVEN ten records whose calls each wait until all ten are in flight
+    sfn.together = threading.Barrier(10, timeout=CALLS_DEADLINE)
     event = {"Records": [record(f"m{n}", approval(f"token-{n}")) for n in range(10)]}
     # WHEN the approver runs
-    started = time.monotonic()
-    result = app.handler(event, Context(3000))
-    # THEN all are approved well within the timeout (one after the other would take 5 s)
+    result = app.handler(event, FixedContext(3000), FakeClock())
+    # THEN all are approved: they ran at once (one after the other, none would pass)
     assert result == {"batchItemFailures": []}
     assert len(sfn.calls) == 10
-    assert time.monotonic() - started < 1.5
+
+
+@pytest.fixture
+def released() -> Iterator[threading.Event]:
+    """Set once the test is over: what a hanging call waits for."""
+    event = threading.Event()
+    yield event
+    event.set()
 
 
 def test_a_call_that_outlasts_the_function_is_reported_before_the_timeout(
-    sfn: FakeStepFunctions, sqs: FakeSqs, caplog: pytest.LogCaptureFixture
+    sfn: FakeStepFunctions,
+    sqs: FakeSqs,
+    caplog: pytest.LogCaptureFixture,
+    released: threading.Event,
 ):
     # GIVEN a batch where one call hangs beyond the function's 2 s timeout
-    sfn.delays = {"slow": 3}
+    sfn.hanging = {"slow": released}
     event = {"Records": [record("m1", approval("fast")), record("m2", approval("slow"))]}
+    clock = FakeClock(until=FIRST_COMPLETED)
     # WHEN the approver runs
-    started = time.monotonic()
     with caplog.at_level(logging.INFO):
-        result = app.handler(event, Context(2000))
-    # THEN it returns before the timeout, so the approved record is not delivered again,
-    # and the hanging one is reported, to be retried after the visibility timeout
-    assert time.monotonic() - started < 2 - app.RETURN_BEFORE_TIMEOUT_MS / 1000 + 0.3
+        result = app.handler(event, FixedContext(2000), clock)
+    # THEN it waits for the calls only until shortly before the timeout, so the approved
+    # record is not delivered again, and the hanging one is reported, to be retried after
+    # the visibility timeout
+    assert clock.waits == [pytest.approx(2 - app.RETURN_BEFORE_TIMEOUT_MS / 1000)]
     assert result == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
     assert [call["taskToken"] for call in sfn.calls] == ["fast"]
     assert sqs.calls == []
-    assert any("No answer for message m2" in r.getMessage() for r in caplog.records)
+    assert any("No answer for message m2 within 0.5 s" in r.getMessage() for r in caplog.records)
 
 
 def test_an_unexpected_error_fails_only_its_record(

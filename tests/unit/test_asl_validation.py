@@ -16,9 +16,9 @@ from sfnlocal.sample.asl import asl_problems, iter_states, statelint_problems
 from sfnlocal.sample.documents import ASL_PATH, load_documents
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.resolved import Symbolic
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
 
 
@@ -414,3 +414,49 @@ def test_jsonpath_and_jsonata_features_are_accepted():
 
 def test_the_asl_path_is_the_deploys():
     assert ASL == ASL_PATH
+
+
+# --- the same state machine in JSONata --------------------------------------------------------
+
+JSONATA_ASL = "statemachine/stock_trading.jsonata.asl.json"
+
+
+def test_the_jsonata_document_has_the_seeds_states_names_and_transitions():
+    # GIVEN the seed's state machine and the JSONata one
+    seed, jsonata = repo_asl(), json.loads((REPO_ROOT / JSONATA_ASL).read_text())
+    # THEN the JSONata one is JSONata throughout, with the same states, types and moves
+    assert jsonata["QueryLanguage"] == "JSONata"
+    assert jsonata["StartAt"] == seed["StartAt"]
+
+    def shape(definition: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: (
+                state["Type"],
+                state.get("Resource"),
+                state.get("Next"),
+                state.get("End"),
+                [rule["Next"] for rule in state.get("Choices", [])],
+            )
+            for name, state in definition["States"].items()
+        }
+
+    assert shape(jsonata) == shape(seed)
+
+
+def test_the_jsonata_document_is_valid_as_the_deploy_and_statelint_see_it():
+    documents = load_documents(REPO_ROOT, state_machine="jsonata")
+    assert documents.state_machine.path == JSONATA_ASL
+    definition = resolved(documents.state_machine.content)
+    assert asl_problems(definition) == []
+    assert statelint_problems(definition) == []
+
+
+def test_a_jsonpath_field_in_the_jsonata_document_is_refused(tmp_path: Path):
+    # GIVEN the JSONata document with a JSONPath-only field (ResultPath)
+    definition = json.loads((REPO_ROOT / JSONATA_ASL).read_text())
+    definition["States"]["Generate Buy/Sell recommendation"]["ResultPath"] = "$.recommended_type"
+    # THEN the validation names the state and the field
+    assert (
+        "state 'Generate Buy/Sell recommendation': field 'ResultPath' is not allowed "
+        "in a JSONata state"
+    ) in asl_problems(definition)

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from sfnlocal.clients import StackClients
 from sfnlocal.deploy.__main__ import main
 from sfnlocal.deploy.aws import wait_for
+from sfnlocal.deploy.deployer import prepare
 from sfnlocal.deploy.errors import DeployError
 from sfnlocal.deploy.functions import (
     FunctionConfig,
@@ -30,8 +31,9 @@ from sfnlocal.deploy.messaging import ensure_queue, redrive_policy
 from sfnlocal.deploy.progress import Change, Progress
 from sfnlocal.deploy.roles import ensure_role
 from sfnlocal.deploy.state_machine import ensure_state_machine
+from sfnlocal.sample.errors import DocumentError
+from tests.conftest import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "000000000000"
 QUEUE_URL = f"http://localhost/queue/us-east-1/{ACCOUNT}/q"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:q"
@@ -56,13 +58,7 @@ POLICY = {
 
 
 def make_client(service: str):
-    return boto3.client(
-        service,
-        region_name="us-east-1",
-        endpoint_url="http://localhost:1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return StackClients("http://localhost:1", "us-east-1").client(service)
 
 
 @pytest.fixture
@@ -480,9 +476,31 @@ def test_wait_for_returns_as_soon_as_the_check_passes():
 # --- the command ----------------------------------------------------------------------------
 
 
-def test_the_command_validates_without_touching_anything(capsys):
+@pytest.mark.parametrize(
+    ("choice", "document"),
+    [("asl", "stock_trading.asl.json"), ("jsonata", "stock_trading.jsonata.asl.json")],
+)
+def test_the_command_validates_without_touching_anything(capsys, choice, document):
+    args = ["--validate-only", "--repo-root", str(REPO_ROOT), "--state-machine", choice]
+    assert main(args) == 0
+    assert (
+        f"documents valid (statemachine/{document}): 5 functions, 6 state machine policies"
+        in capsys.readouterr().out
+    )
+
+
+def test_the_state_machine_document_follows_state_machine_in_the_environment(monkeypatch, capsys):
+    # GIVEN STATE_MACHINE=jsonata, as `STATE_MACHINE=jsonata make up` passes it to the deploy
+    monkeypatch.setenv("STATE_MACHINE", "jsonata")
+    # WHEN the deploy runs without being told which
     assert main(["--validate-only", "--repo-root", str(REPO_ROOT)]) == 0
-    assert "documents valid: 5 functions, 6 state machine policies" in capsys.readouterr().out
+    # THEN it read the JSONata document
+    assert "(statemachine/stock_trading.jsonata.asl.json)" in capsys.readouterr().out
+
+
+def test_an_unknown_state_machine_choice_is_refused_naming_the_choices():
+    with pytest.raises(DocumentError, match="STATE_MACHINE: must be one of asl, jsonata"):
+        prepare(REPO_ROOT, "sfnlocal", "yaml")
 
 
 def test_the_command_exits_2_naming_the_broken_file(tmp_path: Path, capsys):

@@ -17,9 +17,8 @@ from sfnlocal.sample.documents import (
 )
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.placeholders import PlaceholderError, find_placeholders, substitute
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # The seed's state machine definition, verbatim (the AWS sample's account-specific ARNs).
 SEED_ASL = json.loads(
@@ -146,6 +145,16 @@ def test_find_repo_root_walks_up(tmp_path: Path):
     assert find_repo_root(REPO_ROOT / "lambdas" / "shared") == REPO_ROOT
     with pytest.raises(DocumentError, match="statemachine/stock_trading.asl.json"):
         find_repo_root(tmp_path)
+
+
+def test_without_a_start_the_root_is_sfnlocal_root_else_this_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SFNLOCAL_ROOT", raising=False)
+    assert find_repo_root() == REPO_ROOT
+    monkeypatch.setenv("SFNLOCAL_ROOT", str(tmp_path))
+    assert find_repo_root() == tmp_path.resolve()
 
 
 # --- substitution -------------------------------------------------------------------------

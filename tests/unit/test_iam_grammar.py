@@ -15,9 +15,9 @@ from sfnlocal.checks.report import run_checks
 from sfnlocal.deploy.deployer import prepare
 from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.iam_grammar import is_arn, policy_problems
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TRUST_DOCUMENTS = ("iam/trust/lambda.json", "iam/trust/states.json")
 
 IDENTITY = {

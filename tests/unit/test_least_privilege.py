@@ -7,6 +7,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sfnlocal.checks.__main__ import main
 from sfnlocal.checks.calls import function_calls
 from sfnlocal.checks.least_privilege import (
@@ -16,9 +18,9 @@ from sfnlocal.checks.least_privilege import (
     resource_covers,
 )
 from sfnlocal.checks.report import CheckReport, run_checks
+from tests.conftest import REPO_ROOT
 from tests.unit.documents import edit_json
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL = "statemachine/stock_trading.asl.json"
 APPROVER_POLICY = "iam/lambda/approve-request.json"
 SCOPED_APPROVER_STATEMENT = {
@@ -67,6 +69,7 @@ def test_the_documents_with_the_approver_fixed_pass(repo: Path):
         "CheckStockPrice role",
         "GenerateBuySellRecommendation role",
         "SellStock role",
+        "state machine role (statemachine/stock_trading.jsonata.asl.json)",
     ]
     assert all(role.ok for role in report.roles), [
         (role.role, role.missing, role.excess, role.unresolved) for role in report.roles
@@ -79,10 +82,14 @@ def test_the_repository_documents_pass():
     assert run_checks(REPO_ROOT).ok
 
 
-def test_the_state_machine_role_of_the_repository_is_exact():
-    # GIVEN the repository WHEN checked
+@pytest.mark.parametrize(
+    "role_name",
+    ["state machine role", "state machine role (statemachine/stock_trading.jsonata.asl.json)"],
+)
+def test_the_state_machine_role_of_the_repository_is_exact(role_name):
+    # GIVEN the repository (the seed's state machine, and the same in JSONata) WHEN checked
     _, roles = check(REPO_ROOT)
-    role = roles["state machine role"]
+    role = roles[role_name]
     # THEN each Task state's need is granted by its own policy, and nothing else is granted
     assert role.ok
     granted = {(n.action, role.show(n.resource or "")): role.granted_by[n] for n in role.needs}

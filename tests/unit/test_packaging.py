@@ -22,8 +22,8 @@ from sfnlocal.deploy.packaging import (
     check_node_modules,
     code_sha256,
 )
+from tests.conftest import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LAMBDAS = REPO_ROOT / "lambdas"
 FUNCTIONS = sorted(p.name for p in LAMBDAS.iterdir() if (p / "function.json").is_file())
 PYTHON_FUNCTIONS = [f for f in FUNCTIONS if (LAMBDAS / f / "app.py").is_file()]

@@ -1,6 +1,7 @@
 """``python -m sfnlocal.checks``: validate the documents and check least privilege.
 
-Exit 0 when there is no problem, 1 when there is any.
+Exit 0 when there is no problem, 1 when there is any (a best-practice warning
+is one with ``--strict``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", help="list every need and what grants it"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail on the best-practice warnings too"
+    )
     args = parser.parse_args(argv)
-    report = run_checks(args.repo_root, args.prefix)
+    report = run_checks(args.repo_root, args.prefix, strict=args.strict)
     if args.json:
         print(json.dumps(report_json(report), indent=2))
     else:

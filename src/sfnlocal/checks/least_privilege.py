@@ -367,12 +367,19 @@ def _function_arn(value: str, symbolic: Symbolic) -> str:
 class _TaskNeeds:
     """The needs of one Task state."""
 
-    def __init__(self, name: str, state: dict[str, Any], symbolic: Symbolic, catalog: Catalog):
+    def __init__(
+        self,
+        name: str,
+        state: dict[str, Any],
+        symbolic: Symbolic,
+        catalog: Catalog,
+        source: str = ASL_PATH,
+    ):
         self.name = name
         self.state = state
         self.symbolic = symbolic
         self.catalog = catalog
-        self.why = f"Task state {name!r} ({ASL_PATH})"
+        self.why = f"Task state {name!r} ({source})"
         self.needs: list[Need] = []
         self.problems: list[str] = []
         self.parameters = state.get("Parameters") or state.get("Arguments") or {}
@@ -519,15 +526,16 @@ class _TaskNeeds:
 
 
 def state_machine_needs(
-    definition: Any, symbolic: Symbolic, catalog: Catalog
+    definition: Any, symbolic: Symbolic, catalog: Catalog, source: str = ASL_PATH
 ) -> tuple[list[Need], list[str]]:
-    """What the state machine's role needs for each Task state of a rendered definition."""
+    """What the state machine's role needs for each Task state of a rendered definition
+    (read from the document ``source``)."""
     needs: list[Need] = []
     problems: list[str] = []
     for name, state in iter_states(definition):
         if state.get("Type") != "Task":
             continue
-        task = _TaskNeeds(name, state, symbolic, catalog)
+        task = _TaskNeeds(name, state, symbolic, catalog, source)
         task.run()
         needs.extend(task.needs)
         problems.extend(task.problems)
@@ -609,7 +617,9 @@ def check_roles(
     results: list[RoleCheck] = []
 
     definition = documents.state_machine.render(symbolic.values)
-    needs, problems = state_machine_needs(definition, symbolic, catalog)
+    needs, problems = state_machine_needs(
+        definition, symbolic, catalog, documents.state_machine.path
+    )
     rendered = [(doc.path, doc.render(symbolic.values)) for doc in documents.state_machine_policies]
     check = evaluate("state machine role", rendered, _merge(needs), catalog, show=symbolic.unrender)
     check.unresolved.extend(problems)

@@ -3,11 +3,15 @@
 1. The deploy's own validation (``prepare()``): JSON, the States Language, the
    IAM policy grammar, function.json, every placeholder known and the
    documents valid once it is resolved. What fails here, the deploy refuses.
-2. ``statelint`` on the state machine (placeholders resolved): a second opinion.
+   Both state machine documents (``STATE_MACHINE=asl`` and ``jsonata``) are checked.
+2. ``statelint`` on each state machine (placeholders resolved): a second opinion.
 3. The IAM catalogue: every action named in ``iam/`` exists.
-4. Least privilege, role by role (:mod:`.least_privilege`).
+4. Least privilege, role by role (:mod:`.least_privilege`); the state machine's role
+   against each state machine document.
+5. Best practices (:mod:`.practices`): warnings, each with its fix.
 
-Any problem makes the report fail (the commands exit 1).
+Any problem makes the report fail (the commands exit 1); a warning does only
+with ``strict``.
 """
 
 from __future__ import annotations
@@ -23,12 +27,19 @@ from rich.markup import escape
 from sfnlocal.deploy.deployer import prepare
 from sfnlocal.deploy.errors import DeployError
 from sfnlocal.sample.asl import statelint_problems
-from sfnlocal.sample.documents import ASL_PATH, IAM_DIR, find_repo_root
+from sfnlocal.sample.documents import (
+    ASL_PATH,
+    DEFAULT_STATE_MACHINE,
+    IAM_DIR,
+    STATE_MACHINES,
+    find_repo_root,
+)
 from sfnlocal.sample.errors import DocumentError, Problem
 from sfnlocal.sample.resolved import Symbolic
 
 from .catalog import Catalog, CatalogUnavailable
 from .least_privilege import Excess, Missing, RoleCheck, check_roles, listing
+from .practices import Advice, advice
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -46,6 +57,12 @@ class CheckReport:
     roles: list[RoleCheck] = field(default_factory=list)
     skipped: str | None = None
     """Why the least-privilege check did not run, if it did not."""
+    advice: list[Advice] = field(default_factory=list)
+    """Best-practice warnings: problems only when ``strict``."""
+    mocks: str | None = None
+    """The mock configuration file checked (None: none, or the documents are invalid)."""
+    test_cases: int = 0
+    strict: bool = False
 
     @property
     def problem_count(self) -> int:
@@ -55,6 +72,7 @@ class CheckReport:
             + len(self.catalogue)
             + sum(role.problem_count for role in self.roles)
             + (1 if self.skipped else 0)
+            + (len(self.advice) if self.strict else 0)
         )
 
     @property
@@ -66,11 +84,11 @@ class CheckReport:
         return EXIT_OK if self.ok else EXIT_PROBLEMS
 
 
-def _statelint(repo_root: Path, definition: Any | None) -> list[Problem] | None:
+def _statelint(repo_root: Path, path: str, definition: Any | None) -> list[Problem] | None:
     """statelint's problems, on the resolved definition when there is one, else on the file."""
     if definition is None:
         try:
-            definition = json.loads((repo_root / ASL_PATH).read_text(encoding="utf-8"))
+            definition = json.loads((repo_root / path).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return []  # the validation reports why
         try:
@@ -85,7 +103,15 @@ def _statelint(repo_root: Path, definition: Any | None) -> list[Problem] | None:
         found = statelint_problems(definition)
         if found is None:
             return None
-    return [Problem(ASL_PATH, f"statelint: {message}") for message in found]
+    return [Problem(path, f"statelint: {message}") for message in found]
+
+
+def _advice(repo_root: Path) -> list[Advice]:
+    try:
+        definition = json.loads((repo_root / ASL_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []  # the validation reports why
+    return advice(definition, ASL_PATH)
 
 
 def _catalogue(report: CheckReport, catalog: Catalog | None, repo_root: Path) -> None:
@@ -103,25 +129,43 @@ def _catalogue(report: CheckReport, catalog: Catalog | None, repo_root: Path) ->
         report.catalogue.extend(Problem(rel, m) for m in catalog.action_problems(content))
 
 
-def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> CheckReport:
-    """Run every check on the documents under ``repo_root`` (default: found from here up)."""
+def run_checks(
+    repo_root: Path | None = None, prefix: str = "sfnlocal", strict: bool = False
+) -> CheckReport:
+    """Run every check on the documents under ``repo_root`` (default: found from here up).
+
+    ``strict``: the best-practice warnings count as problems.
+    """
     try:
         root = Path(repo_root).resolve() if repo_root else find_repo_root()
     except DocumentError as error:
         return CheckReport(None, validation=list(error.problems), skipped="no documents")
-    report = CheckReport(root)
-    plan = None
-    try:
-        plan = prepare(root, prefix, every_alternative=True)
-    except DocumentError as error:
-        report.validation = list(error.problems)
-    except DeployError as error:
-        report.validation = [Problem("--prefix", str(error))]
-    definition = None
-    if plan is not None:
-        symbolic = Symbolic(plan.documents, prefix)
-        definition = plan.documents.state_machine.render(symbolic.values)
-    report.statelint = _statelint(root, definition)
+    report = CheckReport(root, strict=strict)
+    plans = {}
+    for choice, path in STATE_MACHINES.items():
+        try:
+            plans[choice] = prepare(root, prefix, choice, every_alternative=True)
+        except DocumentError as error:
+            problems = error.problems
+        except DeployError as error:
+            problems = [Problem("--prefix", str(error))]
+        else:
+            problems = []
+        # The documents both machines share report their problems once.
+        report.validation.extend(p for p in problems if p not in report.validation)
+        definition = None
+        if plan := plans.get(choice):
+            definition = plan.documents.state_machine.render(
+                Symbolic(plan.documents, prefix).values
+            )
+        found = _statelint(root, path, definition)
+        if found is not None:
+            report.statelint = (report.statelint or []) + found
+    plan = plans.get(DEFAULT_STATE_MACHINE)
+    if plan is not None and plan.mocks is not None:
+        report.mocks = plan.mocks.label
+        report.test_cases = len(plan.mocks.test_cases(plan.names.state_machine))
+    report.advice = _advice(root)
     try:
         catalog: Catalog | None = Catalog()
     except CatalogUnavailable as error:
@@ -134,6 +178,11 @@ def run_checks(repo_root: Path | None = None, prefix: str = "sfnlocal") -> Check
         report.skipped = "least privilege not checked: the IAM catalogue is missing"
     else:
         report.roles = check_roles(plan.documents, catalog, prefix)
+        for choice, other in plans.items():
+            if choice != DEFAULT_STATE_MACHINE:  # the functions' roles do not depend on it
+                check = check_roles(other.documents, catalog, prefix)[0]
+                check.role += f" ({other.documents.state_machine.path})"
+                report.roles.append(check)
     return report
 
 
@@ -162,17 +211,24 @@ def print_report(report: CheckReport, console: Console, verbose: bool = False) -
     section(
         not report.validation,
         "documents",
-        "States Language, IAM policy grammar, function.json, placeholders (as the deploy checks)"
+        "States Language, IAM policy grammar, function.json, placeholders, mock file "
+        "(as the deploy checks)"
         + (f": {len(report.validation)} problem(s)" if report.validation else ": valid"),
         report.validation,
     )
+    if report.mocks:
+        console.print(
+            f" {_OK} [bold]mocked test cases[/]: {escape(report.mocks)}: {report.test_cases}, "
+            "each naming states the ASL has and responses of the real services' shape",
+            soft_wrap=True,
+        )
     if report.statelint is None:
         console.print(f" {_FAIL} [bold]statelint[/]: not installed (run 'make envs')")
     else:
         section(
             not report.statelint,
             "statelint",
-            f"{ASL_PATH}: "
+            f"{', '.join(STATE_MACHINES.values())}: "
             + (f"{len(report.statelint)} problem(s)" if report.statelint else "valid"),
             report.statelint,
         )
@@ -189,11 +245,35 @@ def print_report(report: CheckReport, console: Console, verbose: bool = False) -
         console.print(f" {_FAIL} [bold]least privilege[/]: {escape(report.skipped)}")
     for role in report.roles:
         _print_role(role, console, verbose)
+    _print_advice(report, console)
     count = report.problem_count
     if count:
         console.print(f"[bold red]{count} problem{'s' if count != 1 else ''}[/]: the check failed.")
+    elif report.advice:
+        warnings = f"{len(report.advice)} warning{'s' if len(report.advice) != 1 else ''}"
+        console.print(
+            f"[bold green]No problems[/]: the documents are valid and least-privilege "
+            f"([yellow]{warnings}[/]; --strict fails on them).",
+            soft_wrap=True,
+        )
     else:
         console.print("[bold green]No problems[/]: the documents are valid and least-privilege.")
+
+
+def _print_advice(report: CheckReport, console: Console) -> None:
+    if not report.advice:
+        console.print(f" {_OK} [bold]best practices[/]: {escape(ASL_PATH)}: no warning")
+        return
+    mark = _FAIL if report.strict else "[yellow]![/]"
+    kind = "problem" if report.strict else "warning"
+    count = len(report.advice)
+    console.print(
+        f" {mark} [bold]best practices[/]: {count} {kind}{'s' if count != 1 else ''}",
+        soft_wrap=True,
+    )
+    for item in report.advice:
+        console.print(f"     [yellow]{kind}[/] {escape(str(item))}", soft_wrap=True)
+        console.print(f"       fix: {escape(item.fix)}", soft_wrap=True)
 
 
 def _print_role(role: RoleCheck, console: Console, verbose: bool) -> None:
@@ -279,6 +359,12 @@ def report_json(report: CheckReport) -> dict[str, Any]:
         "iam_actions": problems(report.catalogue),
         "iam_catalogue_version": report.catalogue_version,
         "least_privilege_skipped": report.skipped,
+        "mock_config": report.mocks,
+        "strict": report.strict,
+        "best_practices": [
+            {"path": a.path, "state": a.state, "message": a.message, "fix": a.fix}
+            for a in report.advice
+        ],
         "roles": [
             {
                 "role": role.role,

@@ -7,6 +7,7 @@ import json
 import typer
 from rich.table import Table
 
+from sfnlocal.cli import target
 from sfnlocal.cli.console import console, user_errors
 from sfnlocal.workflow import approvals
 from sfnlocal.workflow.connection import connect
@@ -18,7 +19,7 @@ app = typer.Typer(help="Answer the approval requests by hand (APPROVAL_MODE=manu
 @user_errors
 def list_() -> None:
     """Executions waiting for approval, with their input."""
-    conn = connect()
+    conn = connect(target.settings())
     waiting = approvals.pending(conn)
     console.print(f"Approval mode: {approvals.mode(conn)}")
     if not waiting:
@@ -34,7 +35,7 @@ def list_() -> None:
 @user_errors
 def approve(execution_id: str = typer.Argument(..., help="execution name or ARN")) -> None:
     """Approve: the execution goes on to buy or sell (SendTaskSuccess)."""
-    item = approvals.approve(connect(), execution_id)
+    item = approvals.approve(connect(target.settings()), execution_id)
     console.print(f"Approved {item.execution_name}: it goes on with {json.dumps(item.input)}")
 
 
@@ -45,7 +46,7 @@ def reject(
     reason: str = typer.Option("rejected by a person", help="the failure's cause"),
 ) -> None:
     """Reject: the execution fails with error 'Rejected' and this cause (SendTaskFailure)."""
-    item = approvals.reject(connect(), execution_id, reason)
+    item = approvals.reject(connect(target.settings()), execution_id, reason)
     console.print(
         f"Rejected {item.execution_name}: it fails with {approvals.REJECTED_ERROR}: {reason}"
     )
@@ -55,7 +56,7 @@ def reject(
 @user_errors
 def mode(new_mode: str = typer.Argument(None, help="auto or manual; omit to show it")) -> None:
     """Show or switch the approval mode on the running stack."""
-    conn = connect()
+    conn = connect(target.settings())
     if new_mode is None:
         console.print(approvals.mode(conn))
         return

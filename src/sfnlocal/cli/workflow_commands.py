@@ -11,7 +11,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from sfnlocal.cli import target
 from sfnlocal.cli.console import console, user_errors
+from sfnlocal.waiting import WaitTimeout, wait_for
 from sfnlocal.workflow import approvals, executions
 from sfnlocal.workflow import graph as graphs
 from sfnlocal.workflow.connection import connect
@@ -52,7 +54,7 @@ def run(
     timeout: float = typer.Option(0, help="give up following after this many seconds (0: never)"),
 ) -> None:
     """Start an execution and follow it live until it ends; exit 0 only if it SUCCEEDED."""
-    conn = connect()
+    conn = connect(target.settings())
     execution = execution_input(conn.settings.repo_root, price)
     mode = approvals.mode(conn)
     with ReportSubscription(conn) as reports:
@@ -74,20 +76,23 @@ def run(
 
 
 def _print_report(reports: ReportSubscription, message_id: str | None, wait: float = 10) -> None:
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        for report in reports.receive(wait_seconds=1):
-            if report.message_id == message_id:
-                topic = reports.conn.outputs.topic_name
-                console.print(f"Report on {topic}: {json.dumps(report.message)}", soft_wrap=True)
-                return
-    console.print(f"[yellow]no report with MessageId {message_id} seen within {wait:.0f} s[/]")
+    def the_report():
+        arrived = reports.receive(wait_seconds=1)
+        return next((report for report in arrived if report.message_id == message_id), None)
+
+    try:
+        report = wait_for(the_report, wait, f"the report with MessageId {message_id}", interval=0)
+    except WaitTimeout:
+        console.print(f"[yellow]no report with MessageId {message_id} seen within {wait:.0f} s[/]")
+        return
+    topic = reports.conn.outputs.topic_name
+    console.print(f"Report on {topic}: {json.dumps(report.message)}", soft_wrap=True)
 
 
 @user_errors
 def executions_(limit: int = typer.Option(20, help="how many, newest first")) -> None:
     """List recent executions: status, path taken, price and duration."""
-    conn = connect()
+    conn = connect(target.settings())
     table = Table("NAME", "STATUS", "PATH", "PRICE", "DURATION", "STARTED")
     for summary in executions.recent(conn, limit):
         duration = summary.duration_seconds
@@ -105,7 +110,7 @@ def executions_(limit: int = typer.Option(20, help="how many, newest first")) ->
 @user_errors
 def history(execution_id: str = typer.Argument(..., help="execution name or ARN")) -> None:
     """Print an execution's event history as a table."""
-    conn = connect()
+    conn = connect(target.settings())
     events = executions.history(conn, executions.execution_arn(conn, execution_id))
     start = events[0]["timestamp"] if events else None
     table = Table("ID", "+TIME", "TYPE", "STATE / DETAIL")
@@ -126,19 +131,22 @@ def history(execution_id: str = typer.Argument(..., help="execution name or ARN"
 @user_errors
 def graph(
     execution_id: str = typer.Argument(..., help="execution name or ARN"),
-    output: Path = typer.Option(None, "--output", "-o", help="SVG file (default <name>.svg)"),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="SVG file (default <name>.svg); the PNG goes beside it"
+    ),
 ) -> None:
-    """Show the state machine with the path an execution took; also write it as SVG."""
-    conn = connect()
+    """Show the state machine with the path an execution took; also write it as SVG and PNG."""
+    conn = connect(target.settings())
     arn = executions.execution_arn(conn, execution_id)
     description = conn.sfn.describe_execution(executionArn=arn)
     definition = json.loads(
         conn.sfn.describe_state_machine(stateMachineArn=conn.state_machine_arn)["definition"]
     )
-    status = graphs.statuses(executions.history(conn, arn), description["status"])
+    execution_status = description["status"]
+    status = graphs.statuses(executions.history(conn, arn), execution_status)
     styles = {graphs.SUCCEEDED: "green", graphs.FAILED: "red", graphs.RUNNING: "blue"}
-    console.print(f"[bold]{description['name']}[/]: {description['status']}")
-    for level, row in enumerate(graphs.layers(definition)):
+    console.print(f"[bold]{escape(description['name'])}[/]: {execution_status}")
+    for level, row in enumerate(graphs.layout(definition).rows()):
         if level:
             console.print("   │")
         cells = [
@@ -147,11 +155,12 @@ def graph(
             for n in row
         ]
         console.print("   " + "   ┆   ".join(cells))
-    path = output or Path(f"{description['name']}.svg")
-    path.write_text(
-        graphs.svg(definition, status, f"{description['name']}: {description['status']}")
-    )
-    console.print(f"Wrote {path}")
+    svg_path = output or Path(f"{description['name']}.svg")
+    png_path = svg_path.with_suffix(".png")
+    title = f"{description['name']}: {execution_status}"
+    svg_path.write_text(graphs.svg(definition, status, execution_status, title))
+    png_path.write_bytes(graphs.render(definition, status, execution_status, title, "png"))
+    console.print(f"Wrote {svg_path} and {png_path}")
 
 
 @user_errors
@@ -160,7 +169,7 @@ def results(
     timeout: float = typer.Option(0, help="stop after this many seconds (0: never)"),
 ) -> None:
     """Follow the SNS topic and print each report as it arrives (Ctrl-C stops)."""
-    conn = connect()
+    conn = connect(target.settings())
     seen = 0
     deadline = time.monotonic() + timeout if timeout else None
     with ReportSubscription(conn) as reports:

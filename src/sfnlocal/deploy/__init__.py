@@ -13,7 +13,7 @@ from sfnlocal.sample.documents import Documents, FunctionSpec, find_repo_root, l
 from sfnlocal.sample.errors import DocumentError, Problem
 from sfnlocal.sample.outputs import FunctionOutput, Outputs
 
-from .deployer import deploy, prepare
+from .deployer import deploy, deploy_state_machine, prepare
 from .errors import DeployError
 from .packaging import build_package, code_sha256
 
@@ -26,6 +26,7 @@ __all__ = [
     "build_package",
     "code_sha256",
     "deploy",
+    "deploy_state_machine",
     "find_repo_root",
     "load_documents",
     "prepare",

@@ -10,8 +10,9 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sfnlocal.clients import default_endpoint, default_region
-from sfnlocal.sample.documents import find_repo_root
+from sfnlocal.sample.documents import STATE_MACHINES, find_repo_root
 from sfnlocal.sample.errors import DocumentError
+from sfnlocal.sample.names import DEFAULT_PREFIX
 
 from .deployer import deploy, prepare
 from .errors import DeployError
@@ -27,20 +28,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--endpoint-url",
-        default=default_endpoint(),
-        help="AWS endpoint (default: $AWS_ENDPOINT_URL, else %(default)s)",
+        default=os.environ.get("SFNLOCAL_ENDPOINT") or default_endpoint(),
+        help="AWS endpoint (default: $SFNLOCAL_ENDPOINT, else $AWS_ENDPOINT_URL, else %(default)s)",
     )
-    parser.add_argument("--prefix", default="sfnlocal", help="resource name prefix (%(default)s)")
+    parser.add_argument(
+        "--prefix",
+        default=os.environ.get("DEPLOY_PREFIX") or DEFAULT_PREFIX,
+        help="resource name prefix (default: $DEPLOY_PREFIX, else %(default)s)",
+    )
     parser.add_argument(
         "--region", default=default_region(), help="default: $AWS_DEFAULT_REGION, else us-east-1"
     )
     parser.add_argument(
-        "--outputs", type=Path, help="write the outputs (names, ARNs) to this JSON file"
+        "--outputs",
+        type=Path,
+        default=os.environ.get("SFNLOCAL_OUTPUTS") or None,
+        help="write the outputs (names, ARNs) to this JSON file (default: $SFNLOCAL_OUTPUTS)",
     )
     parser.add_argument(
         "--repo-root",
         type=Path,
-        help="the folder with lambdas/, statemachine/ and iam/ (default: found from here upwards)",
+        default=os.environ.get("SFNLOCAL_APP_DIR") or None,
+        help="the folder with lambdas/, statemachine/ and iam/ "
+        "(default: $SFNLOCAL_APP_DIR, else found from here upwards)",
     )
     parser.add_argument(
         "--wait-timeout",
@@ -53,6 +63,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["auto", "manual"],
         help="auto: the approver Lambda answers; manual: a person does "
         "(default: $APPROVAL_MODE, else auto)",
+    )
+    parser.add_argument(
+        "--state-machine",
+        choices=sorted(STATE_MACHINES),
+        help="asl: the seed's state machine (JSONPath); jsonata: the same in JSONata "
+        "(default: $STATE_MACHINE, else asl)",
     )
     parser.add_argument(
         "--choice",
@@ -82,9 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         repo_root = args.repo_root or find_repo_root()
         if args.validate_only:
-            plan = prepare(repo_root, args.prefix, choices)
+            plan = prepare(
+                repo_root,
+                args.prefix,
+                args.state_machine or os.environ.get("STATE_MACHINE", "asl"),
+                choices=choices,
+            )
             print(
-                f"documents valid: {len(plan.documents.functions)} functions, "
+                f"documents valid ({plan.documents.state_machine.path}): "
+                f"{len(plan.documents.functions)} functions, "
                 f"{len(plan.documents.state_machine_policies)} state machine policies"
             )
             return 0
@@ -96,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             outputs_path=args.outputs,
             wait_timeout=args.wait_timeout,
             approval_mode=args.approval_mode,
+            state_machine=args.state_machine,
             choices=choices,
         )
     except DocumentError as exc:

@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable
 
 from botocore.exceptions import ClientError
+from tenacity import Retrying, retry_if_exception, wait_fixed
+
+from sfnlocal import waiting
 
 from .errors import DeployError
 
@@ -31,15 +34,18 @@ def wait_for(
     Raises:
         DeployError: the deadline passed (naming ``what`` and the last state).
     """
-    deadline = clock() + timeout
-    while True:
-        done, state = check()
-        if done:
-            return state
-        remaining = deadline - clock()
-        if remaining <= 0:
-            raise DeployError(f"timed out after {timeout:g} s waiting for {what} (last: {state})")
-        sleep(min(interval, remaining))
+    _, state = waiting.wait_for(
+        check,
+        timeout,
+        what,
+        interval,
+        done=lambda result: result[0],
+        describe=lambda result: result[1],
+        error=DeployError,
+        clock=clock,
+        sleep=sleep,
+    )
+    return state
 
 
 def retry_while[T](
@@ -55,13 +61,14 @@ def retry_while[T](
     """Run ``action``, retrying while it fails with a transient ClientError, until a deadline.
 
     Used where AWS needs time to propagate something (a new IAM role); the
-    last error is raised when the deadline passes.
+    last error is raised when the deadline passes (``what`` names the action).
     """
     deadline = clock() + timeout
-    while True:
-        try:
-            return action()
-        except ClientError as exc:
-            if not is_transient(exc) or clock() + interval > deadline:
-                raise
-            sleep(interval)
+    retrying = Retrying(
+        retry=retry_if_exception(lambda exc: isinstance(exc, ClientError) and is_transient(exc)),
+        stop=lambda state: clock() + interval > deadline,
+        wait=wait_fixed(interval),
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(action)

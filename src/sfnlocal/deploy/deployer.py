@@ -10,7 +10,13 @@ from pathlib import Path
 import boto3
 
 from sfnlocal.clients import StackClients, default_region, make_session
-from sfnlocal.sample.documents import Documents, FunctionSpec, find_repo_root, load_documents
+from sfnlocal.sample.documents import (
+    DEFAULT_STATE_MACHINE,
+    Documents,
+    FunctionSpec,
+    find_repo_root,
+    load_documents,
+)
 from sfnlocal.sample.errors import DocumentError, Problem
 from sfnlocal.sample.layout import (
     APPROVAL_QUEUE,
@@ -21,9 +27,16 @@ from sfnlocal.sample.layout import (
     placeholder_names,
     placeholder_values,
 )
-from sfnlocal.sample.names import Arns, Names
-from sfnlocal.sample.outputs import APPROVAL_MODES, FunctionOutput, Outputs
-from sfnlocal.sample.resolved import check_resolved
+from sfnlocal.sample.mocks import (
+    MOCKS_PATH,
+    MockConfig,
+    label_of,
+    load_mock_config,
+    mock_config_path,
+)
+from sfnlocal.sample.names import DEFAULT_PREFIX, Arns, Names
+from sfnlocal.sample.outputs import APPROVAL_MODES, DEFAULT_APPROVAL_MODE, FunctionOutput, Outputs
+from sfnlocal.sample.resolved import Symbolic, check_resolved
 
 from .errors import DeployError
 from .functions import FunctionConfig, QueueTrigger, ensure_function, ensure_queue_trigger
@@ -49,6 +62,8 @@ class Plan:
     names: Names
     packages: dict[str, bytes]
     """Function logical name -> its deployment package."""
+    mocks: MockConfig | None = None
+    """The mock configuration the stack reads (SFN_MOCK_CONFIG), checked against the ASL."""
 
     def placeholder_names(self) -> set[str]:
         return placeholder_names(self.documents)
@@ -57,12 +72,17 @@ class Plan:
 def prepare(
     repo_root: Path,
     prefix: str,
-    choices: Mapping[str, str] | None = None,
+    state_machine: str = DEFAULT_STATE_MACHINE,
+    mock_config: Path | None = None,
     *,
+    choices: Mapping[str, str] | None = None,
     every_alternative: bool = False,
 ) -> Plan:
     """Load and validate every document, and build every package, without any network call.
 
+    ``state_machine`` chooses the state machine's document (``asl`` or ``jsonata``).
+    ``mock_config`` is the mock configuration file to check (default:
+    ``SFN_MOCK_CONFIG``, else the sample's ``statemachine/stock_trading.mocks.json``).
     ``choices``: the value of each choice variable (``{"APPROVER": "node"}``) that picks
     which of a function's alternatives is deployed; default the environment's.
     ``every_alternative``: keep every alternative (the checks look at each), and build
@@ -76,7 +96,7 @@ def prepare(
         names = Names(prefix)
     except ValueError as exc:
         raise DeployError(str(exc)) from None
-    documents = load_documents(repo_root, known_queues=QUEUE_KEYS)
+    documents = load_documents(repo_root, known_queues=QUEUE_KEYS, state_machine=state_machine)
     if not every_alternative:
         documents = documents.select(os.environ if choices is None else choices)
     reserved = GLOBAL_PLACEHOLDERS | FUNCTION_PLACEHOLDERS
@@ -89,15 +109,33 @@ def prepare(
     ]
     if clashes:
         raise DocumentError(clashes)
-    plan = Plan(documents, names, {})
-    documents.check_placeholders(plan.placeholder_names(), FUNCTION_PLACEHOLDERS)
+    documents.check_placeholders(placeholder_names(documents), FUNCTION_PLACEHOLDERS)
     check_resolved(documents, prefix)  # the ASL and IAM grammar, placeholders resolved
+    plan = Plan(documents, names, {}, _check_mocks(documents, names, repo_root, mock_config))
     for spec in () if every_alternative else documents.functions:
         if not spec.is_python:
             check_node_modules(spec.directory, spec.spec_path.removesuffix("/function.json"))
         shared = documents.shared_dir if spec.is_python else None
         plan.packages[spec.name] = build_package(spec.directory, shared)
     return plan
+
+
+def _check_mocks(
+    documents: Documents, names: Names, repo_root: Path, path: Path | None
+) -> MockConfig | None:
+    path = path or mock_config_path(repo_root)
+    if path is None:
+        return None
+    definition = documents.state_machine.render(Symbolic(documents, names.prefix).values)
+    label = label_of(path, repo_root)
+    return load_mock_config(
+        path,
+        definition,
+        names.state_machine,
+        label,
+        # the sample's file mocks sfnlocal-StockTrading: not a problem of another prefix's deploy
+        unless_for_another_machine=label == MOCKS_PATH,
+    )
 
 
 def _visibility_timeout(consumers: list[FunctionSpec]) -> int:
@@ -117,7 +155,7 @@ def check_approval_mode(mode: str) -> str:
 
 def deploy(
     endpoint_url: str,
-    prefix: str = "sfnlocal",
+    prefix: str = DEFAULT_PREFIX,
     *,
     repo_root: Path | None = None,
     region: str | None = None,
@@ -126,6 +164,8 @@ def deploy(
     printer: Printer = print,
     wait_timeout: float = 300.0,
     approval_mode: str | None = None,
+    state_machine: str | None = None,
+    mock_config: Path | None = None,
     choices: Mapping[str, str] | None = None,
 ) -> Outputs:
     """Create or update every resource of the sample; return (and optionally write) the outputs.
@@ -147,6 +187,11 @@ def deploy(
         approval_mode: ``auto`` (the approver answers every approval request) or
             ``manual`` (its queue trigger is disabled: a person answers); default
             ``APPROVAL_MODE``, else auto.
+        state_machine: which document the state machine is made from: ``asl`` (the
+            seed's, JSONPath) or ``jsonata`` (the same workflow in JSONata); default
+            ``STATE_MACHINE``, else asl.
+        mock_config: the mock configuration file the stack reads, checked before
+            anything is deployed (default: ``SFN_MOCK_CONFIG``, else the sample's).
         choices: which alternative of a function to deploy, by choice variable
             (``{"APPROVER": "node"}``: the sample's own Node.js approver); default the
             environment's variables, else each choice's default.
@@ -155,8 +200,17 @@ def deploy(
         DocumentError: the documents are invalid (nothing was deployed).
         DeployError: a resource could not be deployed.
     """
-    approval_mode = check_approval_mode(approval_mode or os.environ.get("APPROVAL_MODE") or "auto")
-    plan = prepare(Path(repo_root) if repo_root else find_repo_root(), prefix, choices)
+    approval_mode = check_approval_mode(
+        approval_mode or os.environ.get("APPROVAL_MODE") or DEFAULT_APPROVAL_MODE
+    )
+    state_machine = state_machine or os.environ.get("STATE_MACHINE") or DEFAULT_STATE_MACHINE
+    plan = prepare(
+        Path(repo_root) if repo_root else find_repo_root(),
+        prefix,
+        state_machine,
+        mock_config,
+        choices=choices,
+    )
     documents, names = plan.documents, plan.names
     region = region or (session.region_name if session else None) or default_region()
     session = session or make_session(region)
@@ -300,3 +354,36 @@ def deploy(
         outputs.write(Path(outputs_path))
         progress.info(f"outputs written to {outputs_path}")
     return outputs
+
+
+def deploy_state_machine(
+    outputs: Outputs,
+    state_machine: str,
+    name: str,
+    *,
+    repo_root: Path | None = None,
+    printer: Printer = print,
+) -> str:
+    """Create or update the state machine ``name`` from the document ``state_machine``
+    (``asl`` or ``jsonata``), beside the sample ``outputs`` describes: its functions,
+    queue, topic and state machine role. Return its ARN.
+
+    Raises:
+        DocumentError: the documents are invalid (nothing was deployed).
+    """
+    plan = prepare(
+        Path(repo_root) if repo_root else find_repo_root(), outputs.prefix, state_machine
+    )
+    partition = outputs.topic_arn.split(":")[1]
+    arns = Arns(partition, outputs.region, outputs.account_id)
+    values = placeholder_values(plan.documents, plan.names, arns, outputs.queue_url)
+    for spec in plan.documents.functions:
+        if spec.asl_placeholder:
+            values[spec.asl_placeholder] = outputs.functions[spec.name].arn
+    return ensure_state_machine(
+        outputs.clients().sfn,
+        name,
+        plan.documents.state_machine.render(values),
+        outputs.roles["StateMachine"],
+        Progress(printer),
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
-from sfnlocal.engine.health import probe
 from sfnlocal.engine.ports import ensure_port_free
+from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 
@@ -28,17 +29,77 @@ def docker_available(timeout: float = 10.0) -> bool:
     return True
 
 
+CONTAINER_UID = 1000
+"""The user LocalStack runs as in the image (docker/localstack/Dockerfile's LOCALSTACK_UID)."""
+
+
+def _container_can_read(path: Path) -> bool:
+    """Whether the container's user may list the folder and read the file (by their modes)."""
+    try:
+        folder, file = path.parent.stat(), path.stat()
+    except OSError:
+        return True  # a missing file: the deploy's check says so
+
+    def allows(stat: os.stat_result, owner_bits: int, other_bits: int) -> bool:
+        if stat.st_uid == CONTAINER_UID:
+            return stat.st_mode & owner_bits == owner_bits
+        return stat.st_mode & other_bits == other_bits
+
+    return allows(folder, 0o500, 0o005) and allows(file, 0o400, 0o004)
+
+
+def mock_mount(settings: EngineSettings) -> dict[str, str]:
+    """docker-compose.yml's variables that mount the mock configuration file's folder.
+
+    The folder, not the file, is mounted (read-only): an editor that saves by
+    writing a new file and renaming it over the old one would leave a mounted
+    file showing the old content, and LocalStack re-reads the file when it changes.
+    """
+    mocks = settings.mock_config
+    if mocks is None:
+        return {}
+    if not _container_can_read(mocks):
+        raise UserError(
+            f"the container's LocalStack (user {CONTAINER_UID}) cannot read {mocks}",
+            fix=f"let others read it: 'chmod o+rx {mocks.parent}' and 'chmod o+r {mocks}'",
+        )
+    if mocks.parent in (Path.home(), Path(mocks.anchor)):
+        raise UserError(
+            f"the container would mount {mocks.parent} (the folder of {mocks}) read-only",
+            fix="put the mock configuration file in a folder of its own, then "
+            "'SFN_MOCK_CONFIG=that/file make up'",
+        )
+    try:
+        source = mocks.relative_to(settings.repo_root.resolve()).as_posix()
+    except ValueError:
+        source = str(mocks)
+    return {
+        "SFNLOCAL_MOCKS_DIR": str(mocks.parent),
+        "SFNLOCAL_MOCKS_FILE": mocks.name,
+        "SFNLOCAL_MOCKS_SOURCE": source,
+    }
+
+
 class ComposeStack:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
 
-    def _compose(self, *args: str, capture: bool = False, timeout: float | None = None):
+    def _compose(
+        self,
+        *args: str,
+        capture: bool = False,
+        timeout: float | None = None,
+        extra_env: dict[str, str] | None = None,
+    ):
         env = {
             **os.environ,
             "LOCALSTACK_PORT": str(self.settings.port),
             "APPROVAL_MODE": self.settings.approval_mode,
             "DEPLOY_PREFIX": self.settings.prefix,
             "APPROVER": self.settings.approver,
+            "AWS_DEFAULT_REGION": self.settings.region,
+            "STATE_MACHINE": self.settings.state_machine,
+            **(extra_env or {}),
         }
         command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
         try:
@@ -68,10 +129,13 @@ class ComposeStack:
             raise UserError(f"building the image {IMAGE} failed", fix="see the output above")
 
     def start(self, timeout: float) -> None:
+        mounts = mock_mount(self.settings)
         if not self.running():
             ensure_port_free(self.settings.port)
         self.build()  # Docker's cache makes this a second when nothing changed
-        self._compose("up", "--detach", "--wait", "--wait-timeout", str(int(timeout)))
+        self._compose(
+            "up", "--detach", "--wait", "--wait-timeout", str(int(timeout)), extra_env=mounts
+        )
 
     def stop(self) -> bool:
         if not self.running():

@@ -8,12 +8,11 @@ import signal
 import subprocess
 from dataclasses import dataclass
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
 from sfnlocal.engine import processes
-from sfnlocal.engine.health import Readiness, probe, wait_until_ready
+from sfnlocal.engine.health import wait_until_ready
 from sfnlocal.engine.ports import ensure_port_free
-from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.engine.readiness import Readiness, probe
+from sfnlocal.engine.settings import EngineSettings, clean_environment
 from sfnlocal.errors import UserError
 
 START_TIMEOUT = float(os.environ.get("READY_TIMEOUT", "180"))
@@ -71,7 +70,7 @@ class EmbeddedEngine:
         self._check_installed()
         ensure_port_free(self.settings.port)
         self._prepare_state_dir()
-        env = {**_clean_environment(), **s.localstack_environment()}
+        env = {**clean_environment(), **s.localstack_environment()}
         with s.log_file.open("ab") as log:
             process = subprocess.Popen(
                 [str(s.engine_python), "-m", "localstack.runtime.main"],
@@ -126,36 +125,15 @@ class EmbeddedEngine:
             return False
         tree = processes.descendants(pid)
         processes.kill([pid], signal.SIGTERM)
-        if not _wait_gone([pid], timeout):
+        if not processes.wait_gone([pid], timeout):
             tree = sorted(set(tree) | set(processes.descendants(pid)))
             processes.kill([pid, *tree], signal.SIGKILL)
-            _wait_gone([pid], 5)
+            processes.wait_gone([pid], 5)
         # Runtimes live in sessions of their own: end any the engine left behind.
         leftovers = [p for p in tree if processes.is_alive(p)]
         processes.kill(leftovers, signal.SIGTERM)
-        if not _wait_gone(leftovers, 3):
+        if not processes.wait_gone(leftovers, 3):
             processes.kill(leftovers, signal.SIGKILL)
-            _wait_gone(leftovers, 3)
+            processes.wait_gone(leftovers, 3)
         self.settings.pid_file.unlink(missing_ok=True)
         return True
-
-
-def _wait_gone(pids: list[int], timeout: float) -> bool:
-    def alive() -> bool:
-        return any(processes.is_alive(p) for p in pids)
-
-    try:
-        retry(retry=retry_if_result(bool), stop=stop_after_delay(timeout), wait=wait_fixed(0.1))(
-            alive
-        )()
-    except RetryError:
-        return False
-    return True
-
-
-def _clean_environment() -> dict[str, str]:
-    """The caller's environment without a virtualenv of its own leaking in."""
-    env = dict(os.environ)
-    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        env.pop(name, None)
-    return env

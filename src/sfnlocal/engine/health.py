@@ -1,49 +1,14 @@
-"""Is the engine up, and have its init scripts finished? Polled with deadlines."""
+"""Waiting until the engine is up and its init scripts have finished (readiness.py looks)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from tenacity import RetryError, retry, retry_if_result, stop_after_delay, wait_fixed
-
+from sfnlocal.engine.readiness import Readiness, probe
 from sfnlocal.errors import UserError
+from sfnlocal.waiting import wait_for
 
-
-@dataclass(frozen=True)
-class Readiness:
-    healthy: bool
-    init_completed: bool
-    failed_scripts: tuple[str, ...] = ()
-    detail: str = ""
-
-    @property
-    def ready(self) -> bool:
-        return self.healthy and self.init_completed and not self.failed_scripts
-
-
-def _get_json(url: str, timeout: float = 2.0) -> dict:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
-        return json.load(response)
-
-
-def probe(endpoint: str) -> Readiness:
-    """One look at /_localstack/health and /_localstack/init/ready."""
-    try:
-        _get_json(f"{endpoint}/_localstack/health")
-    except (OSError, ValueError) as error:
-        return Readiness(False, False, detail=f"health endpoint did not answer: {error}")
-    try:
-        init = _get_json(f"{endpoint}/_localstack/init/ready")
-    except (OSError, ValueError) as error:
-        return Readiness(True, False, detail=f"init endpoint did not answer: {error}")
-    failed = tuple(s["name"] for s in init.get("scripts", []) if s.get("state") == "ERROR")
-    pending = [s["name"] for s in init.get("scripts", []) if s.get("state") != "SUCCESSFUL"]
-    detail = f"init scripts still running: {', '.join(pending)}" if pending else ""
-    return Readiness(True, bool(init.get("completed")), failed, detail)
+POLL_SECONDS = 0.1
 
 
 def wait_until_ready(
@@ -54,24 +19,22 @@ def wait_until_ready(
 ) -> Readiness:
     """Polls until the engine is ready; raises UserError naming what it waited for."""
 
-    def not_done(state: Readiness) -> bool:
-        return not (state.ready or state.failed_scripts) and still_running()
-
-    poll = retry(
-        retry=retry_if_result(not_done),
-        stop=stop_after_delay(timeout),
-        wait=wait_fixed(0.1),
-    )(probe)
-    try:
-        state = poll(endpoint)
-    except RetryError as error:
-        last: Readiness = error.last_attempt.result()
-        raise UserError(
-            f"LocalStack at {endpoint} was not ready within {timeout:.0f} s "
-            f"(waited for /_localstack/health and /_localstack/init/ready: {last.detail})",
+    def not_ready_within(message: str) -> UserError:
+        return UserError(
+            message,
             fix="see the log ('make logs'); raise the deadline with READY_TIMEOUT=<seconds>",
             details=on_failure(),
-        ) from None
+        )
+
+    state = wait_for(
+        lambda: probe(endpoint),
+        timeout,
+        f"LocalStack at {endpoint} to be ready (/_localstack/health and /_localstack/init/ready)",
+        POLL_SECONDS,
+        done=lambda state: state.ready or bool(state.failed_scripts) or not still_running(),
+        describe=lambda state: state.detail,
+        error=not_ready_within,
+    )
     if state.failed_scripts:
         raise UserError(
             f"LocalStack's init script(s) failed: {', '.join(state.failed_scripts)}",

@@ -9,6 +9,8 @@ import os
 import signal
 from pathlib import Path
 
+from sfnlocal.waiting import WaitTimeout, wait_for
+
 
 def _parent_of(pid: int) -> int | None:
     try:
@@ -53,3 +55,17 @@ def kill(pids: list[int], sig: signal.Signals) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
+
+
+def wait_gone(pids: list[int], timeout: float, interval: float = 0.05) -> bool:
+    """Waits until none of ``pids`` is alive; False when some still are after ``timeout`` s."""
+    try:
+        wait_for(
+            lambda: not any(is_alive(pid) for pid in pids),
+            timeout,
+            f"processes {pids} to end",
+            interval,
+        )
+    except WaitTimeout:
+        return False
+    return True

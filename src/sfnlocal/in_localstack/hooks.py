@@ -11,7 +11,17 @@ from localstack.runtime import hooks
 
 LOG = logging.getLogger(__name__)
 
-FIXES: tuple[str, ...] = ("unsupported_runtime",)
+FIXES: tuple[str, ...] = (
+    "choice_no_match",
+    "branch_states_errors",
+    "sfn_names",
+    "execution_names",
+    "sfn_metrics",
+    "lambda_start_limit",
+    "jsonata",
+    "mocked_states_errors",
+    "unsupported_runtime",
+)
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 
 # In order: settings first; patches of modules LocalStack has not imported yet

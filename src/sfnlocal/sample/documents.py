@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,11 @@ from .placeholders import NAME, PlaceholderError, find_placeholders, substitute
 
 # Where the documents live, relative to the repository root.
 ASL_PATH = "statemachine/stock_trading.asl.json"
+JSONATA_ASL_PATH = "statemachine/stock_trading.jsonata.asl.json"
+STATE_MACHINES = {"asl": ASL_PATH, "jsonata": JSONATA_ASL_PATH}
+"""The sample's state machine, written twice: the seed's (JSONPath) and in JSONata. One of
+them is deployed, chosen by ``STATE_MACHINE`` (default ``asl``)."""
+DEFAULT_STATE_MACHINE = "asl"
 IAM_DIR = "iam"
 STATES_TRUST_PATH = "iam/trust/states.json"
 LAMBDA_TRUST_PATH = "iam/trust/lambda.json"
@@ -229,7 +235,8 @@ class Documents:
                 problems.append(
                     Problem(
                         spec.spec_path,
-                        f"asl_placeholder ${{{spec.asl_placeholder}}} is not used by {ASL_PATH}",
+                        f"asl_placeholder ${{{spec.asl_placeholder}}} is not used by "
+                        f"{self.state_machine.path}",
                     )
                 )
         if problems:
@@ -551,28 +558,71 @@ def _load_function(
     )
 
 
+ROOT_VARIABLE = "SFNLOCAL_ROOT"
+"""Names the folder with the documents, wherever the tooling runs from."""
+
+
+def _holds_documents(folder: Path) -> bool:
+    return (folder / ASL_PATH).is_file() and (folder / LAMBDAS_DIR).is_dir()
+
+
 def find_repo_root(start: Path | None = None) -> Path:
-    """The nearest folder, from ``start`` (default: the current one) upwards, with the documents.
+    """The folder with the sample's documents (lambdas/, statemachine/, iam/).
+
+    The nearest from ``start`` upwards when it is given. Else ``$SFNLOCAL_ROOT``
+    when set, else the checkout this package was installed from (editable),
+    else the nearest from the current folder upwards.
 
     Raises:
         DocumentError: no such folder.
     """
+    if start is None:
+        if root := os.environ.get(ROOT_VARIABLE):
+            return Path(root).resolve()
+        checkout = Path(__file__).resolve().parents[3]  # src/sfnlocal/sample/documents.py
+        if _holds_documents(checkout):
+            return checkout
     start = (start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
-        if (folder / ASL_PATH).is_file() and (folder / LAMBDAS_DIR).is_dir():
+        if _holds_documents(folder):
             return folder
     raise DocumentError([Problem(str(start), f"no {ASL_PATH} here or in a parent folder")])
 
 
-def load_documents(repo_root: Path, known_queues: Iterable[str] = ("approval",)) -> Documents:
-    """Load and validate every document under ``repo_root``.
+def state_machine_path(choice: str) -> str:
+    """The document of ``STATE_MACHINE=choice``.
+
+    Raises:
+        DocumentError: no such choice.
+    """
+    if choice not in STATE_MACHINES:
+        raise DocumentError(
+            [
+                Problem(
+                    "STATE_MACHINE",
+                    f"must be one of {', '.join(STATE_MACHINES)} "
+                    f"({', '.join(STATE_MACHINES.values())}), got {choice!r}",
+                )
+            ]
+        )
+    return STATE_MACHINES[choice]
+
+
+def load_documents(
+    repo_root: Path,
+    known_queues: Iterable[str] = ("approval",),
+    state_machine: str = DEFAULT_STATE_MACHINE,
+) -> Documents:
+    """Load and validate every document under ``repo_root``, with the state machine
+    ``state_machine`` names (a key of :data:`STATE_MACHINES`).
 
     Raises:
         DocumentError: listing every problem found, each with its file.
     """
     repo_root = repo_root.resolve()
+    asl_path = state_machine_path(state_machine)
     collector = _Collector(repo_root)
-    state_machine = collector.load_document(repo_root / ASL_PATH, validate_asl)
+    machine = collector.load_document(repo_root / asl_path, validate_asl)
     states_trust = collector.load_document(repo_root / STATES_TRUST_PATH, validate_trust_policy)
     lambda_trust = collector.load_document(repo_root / LAMBDA_TRUST_PATH, validate_trust_policy)
     lambda_logging = collector.load_document(repo_root / LAMBDA_LOGGING_PATH, validate_policy)
@@ -637,10 +687,10 @@ def load_documents(repo_root: Path, known_queues: Iterable[str] = ("approval",))
 
     if collector.problems:
         raise DocumentError(collector.problems)
-    assert state_machine and states_trust and lambda_trust and lambda_logging  # no problems
+    assert machine and states_trust and lambda_trust and lambda_logging  # no problems
     return Documents(
         repo_root=repo_root,
-        state_machine=state_machine,
+        state_machine=machine,
         state_machine_policies=tuple(p for p in state_machine_policies if p),
         states_trust=states_trust,
         lambda_trust=lambda_trust,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+DEFAULT_PREFIX = "sfnlocal"
+"""The prefix of every resource name unless DEPLOY_PREFIX (or --prefix) names another."""
+
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}")
 
 

@@ -9,8 +9,6 @@ the deploy ran (on the host or inside the container).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,12 @@ from botocore.exceptions import ClientError
 
 from sfnlocal.clients import StackClients
 from sfnlocal.errors import UserError
+from sfnlocal.files import write_json_atomically
 from sfnlocal.sample.names import Arns, Names
 
 APPROVAL_MODES = ("auto", "manual")
+DEFAULT_APPROVAL_MODE = "auto"
+"""The approver Lambda answers, unless APPROVAL_MODE=manual."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Outputs:
     """Role ARNs: ``StateMachine`` and each function's logical name."""
     event_source_mappings: dict[str, str] = field(default_factory=dict)
     """Function logical name -> the UUID of its queue trigger."""
-    approval_mode: str = "auto"
+    approval_mode: str = DEFAULT_APPROVAL_MODE
 
     def clients(self) -> StackClients:
         return StackClients(self.endpoint, self.region)
@@ -68,14 +69,7 @@ class Outputs:
 
     def write(self, path: Path) -> None:
         """Write as pretty JSON, atomically (a reader never sees half a file)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            json.dump(self.to_json(), handle, indent=2)
-            handle.write("\n")
-        os.replace(handle.name, path)
+        write_json_atomically(path, self.to_json())
 
     @classmethod
     def read(cls, path: Path) -> Outputs:
@@ -90,17 +84,17 @@ class Outputs:
         """
         clients = StackClients(endpoint, region) if region else StackClients(endpoint)
         names = Names(prefix)
-        identity = clients.sts.get_caller_identity()
-        arns = Arns(identity["Arn"].split(":")[1], clients.region, identity["Account"])
-        state_machine_arn = arns.state_machine(names.state_machine)
         try:
+            identity = clients.sts.get_caller_identity()
+            arns = Arns(identity["Arn"].split(":")[1], clients.region, identity["Account"])
+            state_machine_arn = arns.state_machine(names.state_machine)
             state_machine = clients.sfn.describe_state_machine(stateMachineArn=state_machine_arn)
             queue_url = clients.sqs.get_queue_url(QueueName=names.approval_queue)["QueueUrl"]
             dlq_url = clients.sqs.get_queue_url(QueueName=names.approval_dlq)["QueueUrl"]
         except ClientError as error:
             raise UserError(
-                f"the sample is not deployed at {endpoint} with prefix {prefix!r} "
-                f"({error.response['Error']['Code']})",
+                f"the sample is not deployed at {endpoint} with prefix {prefix!r} in "
+                f"{clients.region} ({error.response['Error']['Code']})",
                 fix="deploy it with 'make deploy' (or start the stack with 'make up')",
             ) from None
         functions = {

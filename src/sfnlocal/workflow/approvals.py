@@ -32,7 +32,8 @@ class PendingApproval:
     task_token: str
 
 
-def _pending_in(description: dict[str, Any], events: list[dict[str, Any]]):
+def pending_in(description: dict[str, Any], events: list[dict[str, Any]]) -> PendingApproval | None:
+    """The approval request this execution waits on, read from its history; else None."""
     waiting = None
     for event in events:
         details = event.get("taskScheduledEventDetails")
@@ -57,7 +58,7 @@ def pending(conn: Connection) -> list[PendingApproval]:
     found = []
     for page in running:
         for execution in page["executions"]:
-            if waiting := _pending_in(execution, history(conn, execution["executionArn"])):
+            if waiting := pending_in(execution, history(conn, execution["executionArn"])):
                 found.append(waiting)
     return sorted(found, key=lambda p: p.waiting_since)
 
@@ -65,7 +66,7 @@ def pending(conn: Connection) -> list[PendingApproval]:
 def _waiting(conn: Connection, execution_id: str) -> PendingApproval:
     arn = execution_arn(conn, execution_id)
     description = conn.sfn.describe_execution(executionArn=arn)
-    waiting = _pending_in(description, history(conn, arn))
+    waiting = pending_in(description, history(conn, arn))
     if description["status"] != "RUNNING" or waiting is None:
         raise UserError(
             f"execution {description['name']} is not waiting for approval "

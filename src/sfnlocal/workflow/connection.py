@@ -2,46 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import boto3
-
+from sfnlocal.clients import StackClients
+from sfnlocal.engine.reach import require_stack
 from sfnlocal.engine.settings import EngineSettings
-from sfnlocal.engine.stack import Stack
 from sfnlocal.sample.outputs import Outputs
 
 
 @dataclass
 class Connection:
-    settings: EngineSettings
-    outputs: dict[str, Any]
+    """The deployed sample's resources (``outputs``) and clients of the stack holding them."""
+
+    outputs: Outputs
+    settings: EngineSettings = field(default_factory=EngineSettings)
 
     def client(self, service: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.settings.endpoint,
-            region_name=self.outputs.region,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        return self.clients.client(service)
+
+    @cached_property
+    def clients(self) -> StackClients:
+        return StackClients(self.outputs.endpoint, self.outputs.region)
 
     @cached_property
     def sfn(self) -> Any:
-        return self.client("stepfunctions")
+        return self.clients.sfn
 
     @cached_property
     def sqs(self) -> Any:
-        return self.client("sqs")
+        return self.clients.sqs
 
     @cached_property
     def sns(self) -> Any:
-        return self.client("sns")
+        return self.clients.sns
 
     @cached_property
     def lambda_(self) -> Any:
-        return self.client("lambda")
+        return self.clients.lambda_
 
     @property
     def state_machine_arn(self) -> str:
@@ -49,7 +48,13 @@ class Connection:
 
 
 def connect(settings: EngineSettings | None = None) -> Connection:
-    """Raises UserError when no stack runs, DeployError when the sample is not deployed."""
+    """The stack ``settings`` address, with its sample's outputs.
+
+    Raises:
+        UserError: nothing, or not this project's stack, answers there; or the
+            sample is not deployed there (with the settings' prefix and region).
+    """
     settings = settings or EngineSettings()
-    Stack(settings).require_running()
-    return Connection(settings, Outputs.from_stack(settings.endpoint, settings.prefix))
+    require_stack(settings)
+    outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
+    return Connection(outputs, settings)

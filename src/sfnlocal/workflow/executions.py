@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sfnlocal.errors import UserError
+from sfnlocal.waiting import wait_for
 from sfnlocal.workflow.connection import Connection
 
 END_EVENTS = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"}
@@ -33,13 +34,44 @@ def execution_arn(conn: Connection, execution_id: str) -> str:
     return arn
 
 
-def start(conn: Connection, execution_input: dict[str, Any]) -> str:
-    response = conn.sfn.start_execution(
-        stateMachineArn=conn.state_machine_arn,
-        name=f"run-{uuid.uuid4().hex[:12]}",
-        input=json.dumps(execution_input),
+def start(
+    conn: Connection,
+    execution_input: Any = None,
+    *,
+    raw_input: str | None = None,
+    name: str | None = None,
+) -> str:
+    """Starts an execution: its input as JSON, or ``raw_input`` as it is, or none; its ARN.
+
+    ``name`` defaults to ``run-<12 hex>``.
+    """
+    name = name or f"run-{uuid.uuid4().hex[:12]}"
+    request = {"stateMachineArn": conn.state_machine_arn, "name": name}
+    if raw_input is not None:
+        request["input"] = raw_input
+    elif execution_input is not None:
+        request["input"] = json.dumps(execution_input)
+    try:
+        return conn.sfn.start_execution(**request)["executionArn"]
+    except conn.sfn.exceptions.ExecutionAlreadyExists:
+        raise UserError(
+            f"an execution named {name!r} already exists",
+            "choose another name (execution names are unique per state machine)",
+        ) from None
+
+
+def wait(conn: Connection, arn: str, timeout: float, poll_seconds: float = 0.1) -> dict[str, Any]:
+    """DescribeExecution once the execution has ended; UserError if it still runs at ``timeout``."""
+    return wait_for(
+        lambda: conn.sfn.describe_execution(executionArn=arn),
+        timeout,
+        f"execution {arn} to end",
+        poll_seconds,
+        done=lambda description: description["status"] != "RUNNING",
+        error=lambda message: UserError(
+            message, "it may be waiting for an approval: 'sfnlocal approvals list'"
+        ),
     )
-    return response["executionArn"]
 
 
 def history(conn: Connection, arn: str) -> list[dict[str, Any]]:

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
-from tests.conftest import free_port
+from sfnlocal.engine.ports import free_port
+from sfnlocal.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -48,10 +48,12 @@ def manual_mode(sfnlocal) -> Iterator[None]:
 
 
 def waiting_for_approval(sfnlocal, name: str) -> None:
-    def absent() -> bool:
-        return name not in sfnlocal("approvals", "list").stdout
-
-    retry(retry=retry_if_result(bool), stop=stop_after_delay(30), wait=wait_fixed(0.3))(absent)()
+    wait_for(
+        lambda: name in sfnlocal("approvals", "list").stdout,
+        30,
+        f"'sfnlocal approvals list' to show {name}",
+        0.3,
+    )
 
 
 def test_run_follows_every_state_and_prints_the_report(sfnlocal):
@@ -94,13 +96,14 @@ def test_executions_history_and_graph_describe_a_finished_execution(sfnlocal, wo
     assert history.returncode == 0
     assert "ExecutionStarted" in history.stdout and "ExecutionSucceeded" in history.stdout
     assert "Sell Stock" in history.stdout
-    # AND its graph shows the path taken, in the terminal and as an SVG image
+    # AND its graph shows the path taken, in the terminal and as SVG and PNG images
     graph = sfnlocal("graph", name)
     assert graph.returncode == 0
     assert "[succeeded] Sell Stock" in graph.stdout
     assert "[not reached] Buy Stock" in graph.stdout
     svg = (sfnlocal.cwd / f"{name}.svg").read_text()
     assert svg.startswith("<svg") and "Sell Stock" in svg and "not reached" in svg
+    assert (sfnlocal.cwd / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_results_prints_each_report_as_it_arrives(sfnlocal, stack, workflow):

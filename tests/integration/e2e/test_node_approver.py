@@ -15,6 +15,7 @@ from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.deploy.deployer import deploy
 from sfnlocal.sample.outputs import Outputs
+from sfnlocal.workflow.connection import Connection
 from tests.integration.e2e.test_stock_trading import STATES_BEFORE_TRADE, assert_trade_report
 from tests.support.stacks import REPO_ROOT, StackUnderTest
 from tests.support.workflow import ReportCollector, Workflow
@@ -41,13 +42,12 @@ def node_sample(stack: StackUnderTest) -> Outputs:
 
 @pytest.fixture(scope="module")
 def node_workflow(node_sample: Outputs) -> Workflow:
-    return Workflow(node_sample.clients().sfn, node_sample.state_machine_arn)
+    return Workflow(Connection(node_sample))
 
 
 @pytest.fixture(scope="module")
 def node_reports(node_sample: Outputs) -> Iterator[ReportCollector]:
-    clients = node_sample.clients()
-    collector = ReportCollector.subscribe(clients.client("sns"), clients.client("sqs"), node_sample)
+    collector = ReportCollector.subscribe(Connection(node_sample))
     yield collector
     collector.close()
 

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.support.resources import zip_source
 from tests.support.stacks import StackUnderTest
-from tests.support.trust import TEST_ROLE, ExtraResources, zip_source
+from tests.support.trust import TEST_ROLE, ExtraResources
 
 pytestmark = pytest.mark.integration
 

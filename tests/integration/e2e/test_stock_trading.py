@@ -1,4 +1,6 @@
-"""Full executions of the stock-trading workflow, as the AWS sample runs them."""
+"""Full executions of the stock-trading workflow, as the AWS sample runs them: on the
+seed's state machine and on the same workflow written in JSONata (``sample``, see
+conftest.py), with the same states, data and SNS reports."""
 
 from __future__ import annotations
 
@@ -36,9 +38,9 @@ def assert_trade_report(report: dict, price: int, trade: str) -> None:
     ("price", "trade"),
     [(20, "buy"), (80, "sell"), (50, "buy"), (51, "sell"), (0, "buy"), (99, "sell")],
 )
-def test_execution_trades_as_recommended_and_reports_on_the_topic(workflow, reports, price, trade):
+def test_execution_trades_as_recommended_and_reports_on_the_topic(sample, reports, price, trade):
     # GIVEN the deployed sample  WHEN an execution starts with a chosen price
-    execution = workflow.run({"stock_price": price})
+    execution = sample.run({"stock_price": price})
     # THEN it succeeds through the states in the sample's order
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     assert execution.states_entered() == [
@@ -52,9 +54,9 @@ def test_execution_trades_as_recommended_and_reports_on_the_topic(workflow, repo
     assert report["Input"] == execution.state_output(f"{trade.title()} Stock")
 
 
-def test_approval_request_carries_the_state_input_and_a_task_token(workflow):
+def test_approval_request_carries_the_state_input_and_a_task_token(sample):
     # GIVEN an execution that reached the human approval step and went on
-    execution = workflow.run({"stock_price": 20})
+    execution = sample.run({"stock_price": 20})
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     # THEN the message it sent to the approval queue held its input and a task token
     scheduled = [
@@ -78,8 +80,8 @@ def test_approval_request_carries_the_state_input_and_a_task_token(workflow):
     assert execution.state_output("Request Human Approval") == body["Input"]
 
 
-def test_execution_without_input_follows_its_random_price(workflow, reports):
-    execution = workflow.run()
+def test_execution_without_input_follows_its_random_price(sample, reports):
+    execution = sample.run()
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     price = execution.state_output("Check Stock Price")["stock_price"]
     assert 0 <= price <= 99
@@ -89,8 +91,8 @@ def test_execution_without_input_follows_its_random_price(workflow, reports):
 
 
 @pytest.mark.parametrize("bad_price", ["20", 20.5, True, None, -1, 100, 10**20])
-def test_invalid_stock_price_fails_the_execution_naming_the_field(workflow, bad_price):
-    execution = workflow.run({"stock_price": bad_price})
+def test_invalid_stock_price_fails_the_execution_naming_the_field(sample, bad_price):
+    execution = sample.run({"stock_price": bad_price})
     assert execution.status == "FAILED"
     assert execution.error == "InvalidStockPriceError"
     assert "stock_price" in execution.cause

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import textwrap
-import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
+from sfnlocal.clients import DEFAULT_REGION, StackClients
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
-from tests.conftest import free_port
-
-ROLE = "arn:aws:iam::000000000000:role/test-function"
+from tests.support.resources import create_function
 
 
 @pytest.fixture(scope="session")
@@ -31,32 +26,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngine]
 
 
 def client(engine: EmbeddedEngine, service: str):
-    return boto3.client(
-        service,
-        endpoint_url=engine.settings.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    return StackClients(engine.settings.endpoint, DEFAULT_REGION).client(service)
 
 
 @pytest.fixture(scope="session")
 def lambda_client(engine: EmbeddedEngine):
     return client(engine, "lambda")
-
-
-def zip_source(
-    source: str, filename: str = "app.py", trees: dict[str, Path] | None = None
-) -> bytes:
-    """A deployment package of one source file, plus folders (``{"node_modules": path}``)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(filename, textwrap.dedent(source))
-        for name, root in (trees or {}).items():
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    archive.write(path, f"{name}/{path.relative_to(root).as_posix()}")
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -72,20 +47,14 @@ def make_function(lambda_client) -> Callable[..., str]:
         trees: dict[str, Path] | None = None,
         **config,
     ) -> str:
-        name = f"test-{uuid.uuid4().hex[:8]}"
-        filename = filename or ("app.js" if runtime.startswith("nodejs") else "app.py")
-        lambda_client.create_function(
-            FunctionName=name,
-            Runtime=runtime,
-            Role=ROLE,
-            Handler="app.handler",
-            Code={"ZipFile": zip_source(source, filename, trees)},
-            Timeout=timeout,
+        return create_function(
+            lambda_client,
+            source,
+            timeout=timeout,
+            runtime=runtime,
+            filename=filename,
+            trees=trees,
             **config,
         )
-        lambda_client.get_waiter("function_active_v2").wait(
-            FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300}
-        )
-        return name
 
     return make

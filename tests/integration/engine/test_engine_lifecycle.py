@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import socket
 
-import boto3
 import pytest
 
 from sfnlocal.engine import processes
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
-from tests.conftest import free_port
-from tests.integration.engine.conftest import ROLE, zip_source
+from tests.integration.engine.conftest import client
+from tests.support.resources import ROLE, zip_source
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +27,7 @@ def test_stop_leaves_no_engine_or_lambda_process(tmp_path):
     engine = fresh_engine(tmp_path)
     engine.start()
     pid = engine.pid()
-    lam = boto3.client(
-        "lambda",
-        endpoint_url=engine.settings.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    lam = client(engine, "lambda")
     lam.create_function(
         FunctionName="warm",
         Runtime="python3.13",

@@ -7,8 +7,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
+from sfnlocal.waiting import wait_for
 from tests.integration.engine.conftest import client
 
 pytestmark = pytest.mark.integration
@@ -150,12 +150,13 @@ def test_logs_reach_cloudwatch_framed_as_on_aws(engine, lambda_client, echo):
             )["events"]
         ]
 
-    def marker_missing(messages: list[str]) -> bool:
-        return not any("log-check" in m for m in messages)
-
-    messages = retry(
-        retry=retry_if_result(marker_missing), stop=stop_after_delay(15), wait=wait_fixed(0.2)
-    )(events)()
+    messages = wait_for(
+        events,
+        15,
+        f"the handler's 'log-check' line in /aws/lambda/{echo}",
+        0.2,
+        done=lambda messages: any("log-check" in m for m in messages),
+    )
     handled = next(i for i, m in enumerate(messages) if "log-check" in m)
     assert messages[handled - 1].startswith("START RequestId:")
     assert messages[handled + 1].startswith("END RequestId:")

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from sfnlocal.waiting import wait_for
 from tests.support.trust import (
     SLOW_FUNCTION,
     execution_end,
     in_handler,
     marker_path,
     runtime_pids,
-    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -46,6 +46,7 @@ def _kill_runtime_of(function_name: str, stack_processes, marker: str) -> int:
         running_the_handler,
         60,
         f"an awslambdaric process of {function_name}, among the stack's, in its handler",
+        interval=0.2,  # each look reads the whole of /proc
     )
     assert len(pids) == 1, pids
     os.kill(pids[0], signal.SIGKILL)

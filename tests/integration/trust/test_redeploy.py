@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sfnlocal.clients import credentials_environment
+from sfnlocal.engine.settings import clean_environment
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -67,13 +68,7 @@ BROKEN = {
 
 
 def _deploy(stack, repo_root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": stack.outputs.region,
-    }
-    env.pop("AWS_PROFILE", None)
+    env = {**clean_environment(), **credentials_environment(stack.outputs.region)}
     return subprocess.run(
         [
             sys.executable,

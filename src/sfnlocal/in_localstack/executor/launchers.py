@@ -34,6 +34,8 @@ def python(runtime: Runtime, handler: str, code_dir: Path, env: Mapping[str, str
         {
             "PYTHONPATH": str(code_dir),
             "PYTHONUNBUFFERED": "1",
+            # Nothing written into the code folder (as /var/task is read-only on
+            # AWS); the runtime environments hold bytecode from their setup.
             "PYTHONDONTWRITEBYTECODE": "1",
         },
     )

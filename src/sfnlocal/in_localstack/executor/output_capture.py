@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import select
 import threading
+from collections.abc import Callable
 
 MAX_KEPT_LINES = 10_000
 
 
 class OutputCapture:
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, rewrite: Callable[[str], str] = str) -> None:
         self._fd = fd
+        self._rewrite = rewrite  # applied to every line (the code folder's path, say)
         os.set_blocking(fd, False)
         self._lock = threading.Lock()
         self._lines: list[str] = []
@@ -39,7 +41,7 @@ class OutputCapture:
             start = max(position - self._dropped, 0)
             lines = self._lines[start:]
             if self._partial:
-                lines = [*lines, self._partial.decode(errors="replace")]
+                lines = [*lines, self._rewrite(self._partial.decode(errors="replace"))]
             return lines
 
     def text(self) -> str:
@@ -63,7 +65,7 @@ class OutputCapture:
 
     def _append_locked(self, chunk: bytes) -> None:
         *complete, self._partial = (self._partial + chunk).split(b"\n")
-        self._lines.extend(line.decode(errors="replace") for line in complete)
+        self._lines.extend(self._rewrite(line.decode(errors="replace")) for line in complete)
         excess = len(self._lines) - MAX_KEPT_LINES
         if excess > 0:
             del self._lines[:excess]
@@ -71,7 +73,7 @@ class OutputCapture:
 
     def _close_locked(self) -> None:
         if self._partial:
-            self._lines.append(self._partial.decode(errors="replace"))
+            self._lines.append(self._rewrite(self._partial.decode(errors="replace")))
             self._partial = b""
         self._closed = True
         os.close(self._fd)

@@ -27,8 +27,9 @@ from localstack.services.lambda_.invocation.runtime_executor import RuntimeExecu
 
 from sfnlocal.in_localstack.executor.launchers import launch_for
 from sfnlocal.in_localstack.executor.output_capture import OutputCapture
-from sfnlocal.in_localstack.executor.runtime_api import Invocation, RuntimeApiServer, deadline_ms
+from sfnlocal.in_localstack.executor.runtime_api import Invocation, RuntimeApiServer
 from sfnlocal.in_localstack.executor.runtimes import UnsupportedRuntimeError, find_runtime
+from sfnlocal.in_localstack.executor.task_root import TaskRoot
 
 LOG = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ LOCALHOST = "127.0.0.1"
 # Variables of the engine's own environment that a runtime process inherits.
 INHERITED_VARIABLES = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")
 STOP_GRACE_SECONDS = 2.0
+INIT_LIMIT_SECONDS = 10.0
+"""AWS's limit on a function's Init phase (the runtime's first GET /next ends it),
+which does not count against the function's timeout.
+https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html"""
 
 
 class LocalProcessRuntimeExecutor(RuntimeExecutor):
@@ -73,10 +78,17 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
         """Starts a fresh runtime process and waits until it is ready (or failed)."""
         self._terminate()
         code_dir = Path(self.function_version.config.code.get_unzipped_code_location())
-        self._api = RuntimeApiServer()
+        task_root = TaskRoot(code_dir)
+        self._api = RuntimeApiServer(task_root)
         env = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
         env.update(self._env)
-        env.update({"AWS_LAMBDA_RUNTIME_API": self._api.address, "LAMBDA_TASK_ROOT": str(code_dir)})
+        env.update(
+            {
+                "AWS_LAMBDA_RUNTIME_API": self._api.address,
+                # The real folder, not /var/task: see task_root.py.
+                "LAMBDA_TASK_ROOT": str(code_dir),
+            }
+        )
         runtime = find_runtime(self.function_version.config.runtime)
         launch = launch_for(runtime, self.function_version.config.handler, code_dir, env)
         env.update(launch.env)
@@ -90,7 +102,7 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._output = OutputCapture(os.dup(self._process.stdout.fileno()))
+        self._output = OutputCapture(os.dup(self._process.stdout.fileno()), task_root.text)
         self._process.stdout.close()
         self._exited = threading.Event()
         threading.Thread(
@@ -99,7 +111,7 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
             name="lambda-watch",
             daemon=True,
         ).start()
-        deadline = time.monotonic() + config.LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT
+        deadline = time.monotonic() + INIT_LIMIT_SECONDS
         while not (self._api.ready.is_set() or self._api.init_failed.is_set()):
             if self._exited.is_set() or time.monotonic() > deadline:
                 break
@@ -163,7 +175,10 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
     ) -> InvocationResult:
         api, output, process, exited = self._api, self._output, self._process, self._exited
         assert api and output and process
-        if api.init_failed.is_set() or not api.ready.is_set():
+        # A runtime still in its init past the limit gets the invocation anyway and
+        # the function's timeout to take it (AWS runs such an init again at the
+        # first invocation, under the function's timeout).
+        if api.init_failed.is_set() or (exited.is_set() and not api.ready.is_set()):
             body = (
                 api.init_error
                 or json.dumps(
@@ -183,13 +198,13 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):
             request_id=request_id,
             function_arn=payload.get("invoked-function-arn", self.function_version.qualified_arn),
             payload=payload.get("payload", "").encode(),
-            deadline_epoch_ms=deadline_ms(timeout),
+            timeout_seconds=timeout,
             trace_id=payload.get("trace-id", ""),
         )
         started = time.perf_counter()
         api.submit(invocation)
         try:
-            is_error, body = invocation.result.result(timeout=timeout)
+            is_error, body = invocation.outcome()
             status = None
         except FutureTimeout:
             is_error, status = True, "timeout"

@@ -14,9 +14,12 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from sfnlocal.in_localstack.executor.task_root import TaskRoot
 
 LOG = logging.getLogger(__name__)
 
@@ -28,10 +31,33 @@ class Invocation:
     request_id: str
     function_arn: str
     payload: bytes
-    deadline_epoch_ms: int
+    timeout_seconds: float
     trace_id: str = ""
     # Resolves to (is_error, body) once the runtime answers.
     result: Future[tuple[bool, bytes]] = field(default_factory=Future)
+    # Set when the runtime takes the invocation (its GET /next returns it). As on
+    # AWS the function's timeout runs from there: not while it waited for a
+    # runtime still in its init or still finishing the previous invocation.
+    delivered: threading.Event = field(default_factory=threading.Event)
+    delivered_at: float | None = None  # time.monotonic()
+    deadline_epoch_ms: int = 0
+
+    def deliver(self) -> None:
+        self.deadline_epoch_ms = deadline_ms(self.timeout_seconds)
+        self.delivered_at = time.monotonic()
+        self.delivered.set()
+
+    def outcome(self) -> tuple[bool, bytes]:
+        """The runtime's answer, or :class:`concurrent.futures.TimeoutError` when the
+        function's timeout passed after delivery, or passed before the runtime took it
+        (AWS gives a function whose init ran past the init limit its timeout for a
+        second init at the first invocation)."""
+        if not self.delivered.wait(self.timeout_seconds):
+            raise FutureTimeout()
+        if self.result.done():
+            return self.result.result()
+        remaining = self.timeout_seconds - (time.monotonic() - (self.delivered_at or 0))
+        return self.result.result(timeout=max(0.0, remaining))
 
 
 _STOP = object()
@@ -46,9 +72,13 @@ class _Server(ThreadingHTTPServer):
 
 
 class RuntimeApiServer:
-    """Serves the Runtime API on a free loopback port until :meth:`close`."""
+    """Serves the Runtime API on a free loopback port until :meth:`close`.
 
-    def __init__(self) -> None:
+    Error bodies the runtime posts show its code folder as ``task_root`` shows it.
+    """
+
+    def __init__(self, task_root: TaskRoot | None = None) -> None:
+        self._task_root = task_root
         self._pending: queue.Queue[Invocation | object] = queue.Queue()
         self._in_flight: dict[str, Invocation] = {}
         self._lock = threading.Lock()
@@ -78,6 +108,8 @@ class RuntimeApiServer:
         for invocation in in_flight.values():
             if not invocation.result.done():
                 invocation.result.set_result((True, body))
+            if not invocation.delivered.is_set():
+                invocation.deliver()
 
     def close(self) -> None:
         self._pending.put(_STOP)
@@ -89,7 +121,13 @@ class RuntimeApiServer:
     def _next(self) -> Invocation | None:
         self.ready.set()
         item = self._pending.get()
-        return None if item is _STOP else item  # type: ignore[return-value]
+        if item is _STOP:
+            return None
+        item.deliver()  # type: ignore[union-attr]
+        return item  # type: ignore[return-value]
+
+    def _error_body(self, body: bytes) -> bytes:
+        return self._task_root.body(body) if self._task_root else body
 
     def _complete(self, request_id: str, is_error: bool, body: bytes) -> bool:
         with self._lock:
@@ -146,14 +184,18 @@ class RuntimeApiServer:
                 body = self._body()
                 parts = self.path.removeprefix(API_PREFIX).strip("/").split("/")
                 if parts == ["init", "error"]:
-                    server.init_error = body
+                    server.init_error = server._error_body(body)
                     server.init_failed.set()
+                    # an invocation waiting for a late init gets its error, as on AWS
+                    server.fail_in_flight(server.init_error)
                     self._reply(HTTPStatus.ACCEPTED, b'{"status":"OK"}')
                 elif len(parts) == 3 and parts[0] == "invocation":
                     request_id, outcome = parts[1], parts[2]
                     if outcome not in ("response", "error"):
                         self._reply(HTTPStatus.NOT_FOUND)
                         return
+                    if outcome == "error":
+                        body = server._error_body(body)
                     if server._complete(request_id, outcome == "error", body):
                         self._reply(HTTPStatus.ACCEPTED, b'{"status":"OK"}')
                     else:

@@ -8,11 +8,12 @@ per function, so the burst spent its time starting processes and ended with
 more than 1 GiB of RSS, while each invocation itself takes a few ms.
 
 This lets at most ``SFNLOCAL_MAX_ENVIRONMENTS`` invocations of one version
-(default: twice the CPUs, at least 2) hold an environment at once; the next
-waits for one to be free, so the pool stays that size. An invocation that has
-waited ``SFNLOCAL_ENVIRONMENT_WAIT_SECONDS`` (default 5) gets a new environment
-anyway, as before, so a function that invokes itself cannot deadlock.
-``SFNLOCAL_MAX_ENVIRONMENTS=0`` turns the bound off.
+(default: as many as the CPUs the engine may run on, at least 2) hold an
+environment at once; the next waits for one to be free, so the pool stays that
+size. An invocation that has waited ``SFNLOCAL_ENVIRONMENT_WAIT_SECONDS``
+(default 2) gets a new environment anyway, as before, so a function that
+invokes itself cannot deadlock. ``SFNLOCAL_MAX_ENVIRONMENTS=0`` turns the
+bound off.
 """
 
 from __future__ import annotations
@@ -22,10 +23,28 @@ import logging
 import os
 import threading
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
 LOG = logging.getLogger(__name__)
-MODULE = "localstack.services.lambda_.invocation.assignment"
+
+GET_ENVIRONMENT = Target(
+    "localstack.services.lambda_.invocation.assignment",
+    "AssignmentService.get_environment",
+    "(self, version_manager_id: str, "
+    "function_version: localstack.services.lambda_.invocation.lambda_models.FunctionVersion, "
+    "provisioning_type: localstack.services.lambda_.invocation.lambda_models.InitializationType)"
+    " -> collections.abc.Iterator["
+    "localstack.services.lambda_.invocation.execution_environment.ExecutionEnvironment]",
+    hot_path=True,
+    kind="contextmanager",
+)
+"""Every invocation takes its execution environment here (prewarm.py patches it too)."""
+
+DEFAULT_WAIT_SECONDS = 2.0
+
+ON_DEMAND = "on-demand"
+"""``InitializationType.on_demand`` (a StrEnum): compared by value, so that installing
+this does not import LocalStack's Lambda service before its first use."""
 
 
 def max_environments() -> int:
@@ -36,16 +55,11 @@ def max_environments() -> int:
 
 
 def wait_seconds() -> float:
-    return float(os.environ.get("SFNLOCAL_ENVIRONMENT_WAIT_SECONDS") or 2)
+    return float(os.environ.get("SFNLOCAL_ENVIRONMENT_WAIT_SECONDS") or DEFAULT_WAIT_SECONDS)
 
 
-def _patch(module) -> None:
-    from localstack.services.lambda_.invocation.lambda_models import InitializationType
-    from localstack.utils.patch import Patch
-
-    limit, wait = max_environments(), wait_seconds()
-    if limit <= 0:
-        return
+def bounded_get_environment(limit: int, wait: float):
+    """The wrapper of ``get_environment``: at most ``limit`` on-demand environments in use."""
     lock = threading.Lock()
     slots: dict[str, threading.BoundedSemaphore] = {}
 
@@ -57,7 +71,7 @@ def _patch(module) -> None:
 
     @contextlib.contextmanager
     def get_environment(original, self, version_manager_id, function_version, provisioning_type):
-        if provisioning_type != InitializationType.on_demand:
+        if provisioning_type != ON_DEMAND:
             with original(self, version_manager_id, function_version, provisioning_type) as env:
                 yield env
             return
@@ -72,8 +86,10 @@ def _patch(module) -> None:
             if acquired:
                 slot.release()
 
-    Patch.function(module.AssignmentService.get_environment, get_environment).apply()
+    return get_environment
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    limit, wait = max_environments(), wait_seconds()
+    if limit > 0:
+        GET_ENVIRONMENT.patch(bounded_get_environment(limit, wait))

@@ -22,11 +22,17 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 from sfnlocal.in_localstack.speedups.esm_wakeup import wake_queue
 
 LOG = logging.getLogger(__name__)
-MODULE = "localstack.services.lambda_.event_source_mapping.pollers.sqs_poller"
+
+HANDLE_MESSAGES = Target(
+    "localstack.services.lambda_.event_source_mapping.pollers.sqs_poller",
+    "SqsPoller.handle_messages",
+    "(self, messages)",
+    hot_path=True,
+)
 
 
 def concurrency() -> int:
@@ -39,12 +45,8 @@ class _BatchPool:
         self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sfnlocal-esm")
 
 
-def _patch(module) -> None:
-    from localstack.utils.patch import Patch
-
-    size = concurrency()
-    if size <= 1:
-        return
+def concurrent_handle_messages(size: int):
+    """The wrapper of ``SqsPoller.handle_messages``: up to ``size`` batches at once."""
     lock = threading.Lock()
 
     def pool_of(poller) -> _BatchPool:
@@ -77,10 +79,15 @@ def _patch(module) -> None:
         except RuntimeError:  # the pool is shut down: process it here
             pool.slots.release()
             return original(self, messages)
-        wake_queue(self.source_arn)  # more may be waiting: poll again at once
+        try:
+            wake_queue(self.source_arn)  # more may be waiting: poll again at once
+        except Exception:  # the batch is handed over: never let the fallback process it again
+            LOG.exception("could not wake the event source mappings of %s", self.source_arn)
 
-    Patch.function(module.SqsPoller.handle_messages, handle_messages).apply()
+    return handle_messages
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    size = concurrency()
+    if size > 1:
+        HANDLE_MESSAGES.patch(concurrent_handle_messages(size))

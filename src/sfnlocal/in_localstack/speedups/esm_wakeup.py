@@ -22,9 +22,29 @@ import logging
 import threading
 import weakref
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
 LOG = logging.getLogger(__name__)
+
+ESM_WORKER_INIT = Target(
+    "localstack.services.lambda_.event_source_mapping.esm_worker",
+    "EsmWorker.__init__",
+    "(self, esm_config: localstack.aws.api.lambda_.EventSourceMappingConfiguration, "
+    "poller: localstack.services.lambda_.event_source_mapping.pollers.poller.Poller, "
+    "enabled: bool = True, "
+    "user_state_reason: localstack.services.lambda_.event_source_mapping.esm_worker.EsmStateReason"
+    " = <EsmStateReason.USER_ACTION: 'User action'>)",
+    hot_path=False,  # the original runs first; registering the worker has its own guard
+)
+PUT_MESSAGE = tuple(
+    Target(
+        "localstack.services.sqs.models",
+        f"{queue}._put_message",
+        "(self, message: localstack.services.sqs.models.SqsMessage)",
+        hot_path=True,
+    )
+    for queue in ("StandardQueue", "FifoQueue")
+)
 
 _lock = threading.Lock()
 _workers_by_queue: dict[str, weakref.WeakSet] = {}
@@ -68,34 +88,24 @@ def _register(worker) -> None:
         _workers_by_queue.setdefault(source, weakref.WeakSet()).add(worker)
 
 
+def esm_worker_init(original, self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    try:
+        _register(self)
+    except Exception:  # never break LocalStack over a speed-up
+        LOG.exception("could not make event source mapping %s wakeable", self)
+
+
+def put_message(original, self, message):
+    result = original(self, message)
+    try:
+        wake_queue(self.arn)
+    except Exception:
+        LOG.exception("could not wake the event source mappings of %s", self.arn)
+    return result
+
+
 def install() -> None:
-    after_import("localstack.services.lambda_.event_source_mapping.esm_worker", _patch_esm_worker)
-    after_import("localstack.services.sqs.models", _patch_sqs_queues)
-
-
-def _patch_esm_worker(module) -> None:
-    from localstack.utils.patch import Patch
-
-    def esm_worker_init(original, self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        try:
-            _register(self)
-        except Exception:  # never break LocalStack over a speed-up
-            LOG.exception("could not make event source mapping %s wakeable", self)
-
-    Patch.function(module.EsmWorker.__init__, esm_worker_init).apply()
-
-
-def _patch_sqs_queues(module) -> None:
-    from localstack.utils.patch import Patch
-
-    def put_message(original, self, message):
-        result = original(self, message)
-        try:
-            wake_queue(self.arn)
-        except Exception:
-            LOG.exception("could not wake the event source mappings of %s", self.arn)
-        return result
-
-    Patch.function(module.StandardQueue._put_message, put_message).apply()
-    Patch.function(module.FifoQueue._put_message, put_message).apply()
+    ESM_WORKER_INIT.patch(esm_worker_init)
+    for target in PUT_MESSAGE:
+        target.patch(put_message)

@@ -12,23 +12,49 @@ parsing each distinct path string once is safe.
 from __future__ import annotations
 
 import functools
+import threading
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
 CACHE_SIZE = 4096
-MODULES = (
-    "localstack.services.stepfunctions.asl.utils.json_path",
-    "localstack.services.stepfunctions.asl.component.common.path.result_path",
+PARSE = (
+    # jsonpath_ng.ext.parse, as LocalStack imported it
+    Target(
+        "localstack.services.stepfunctions.asl.utils.json_path",
+        "parse",
+        "(path, debug=False)",
+        hot_path=True,
+    ),
+    # jsonpath_ng.parse, as LocalStack imported it
+    Target(
+        "localstack.services.stepfunctions.asl.component.common.path.result_path",
+        "parse",
+        "(string)",
+        hot_path=True,
+    ),
 )
 
 
-def _cache_parse(module) -> None:
-    parse = getattr(module, "parse", None)
-    if parse is None or hasattr(parse, "cache_info"):
-        return
-    module.parse = functools.lru_cache(maxsize=CACHE_SIZE)(parse)
+def caching_parse(maxsize: int = CACHE_SIZE):
+    """A wrapper of one ``parse``: each distinct path parsed once (LRU, ``maxsize`` paths).
+
+    The cache is keyed by the path alone: the wrapper is handed its original
+    anew at each call (see patching.py), so the miss calls the one it was given.
+    """
+    calling = threading.local()
+
+    @functools.lru_cache(maxsize=maxsize)
+    def parsed(*args, **kwargs):
+        return calling.original(*args, **kwargs)
+
+    def parse(original, *args, **kwargs):
+        calling.original = original
+        return parsed(*args, **kwargs)
+
+    parse.cache_info = parsed.cache_info
+    return parse
 
 
 def install() -> None:
-    for name in MODULES:
-        after_import(name, _cache_parse)
+    for target in PARSE:
+        target.patch(caching_parse())

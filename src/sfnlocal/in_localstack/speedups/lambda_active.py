@@ -18,26 +18,27 @@ from __future__ import annotations
 import contextlib
 import threading
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
-MODULE = "localstack.services.lambda_.invocation.lambda_service"
+CREATE_FUNCTION_VERSION = Target(
+    "localstack.services.lambda_.invocation.lambda_service",
+    "LambdaService.create_function_version",
+    "(self, function_version: localstack.services.lambda_.invocation.lambda_models.FunctionVersion)"
+    " -> concurrent.futures._base.Future[None]",
+    hot_path=False,  # the original runs first; waiting for it cannot fail
+)
 WAIT_SECONDS = 10.0
 TASK_THREAD_PREFIX = "lambda-service-task"
 
 
-def _patch(module) -> None:
-    from localstack.utils.patch import Patch
-
-    def create_function_version(original, self, function_version):
-        future = original(self, function_version)
-        if not threading.current_thread().name.startswith(TASK_THREAD_PREFIX):
-            # A failure or a slow start shows in the version's state, as before.
-            with contextlib.suppress(Exception):
-                future.result(timeout=WAIT_SECONDS)
-        return future
-
-    Patch.function(module.LambdaService.create_function_version, create_function_version).apply()
+def create_function_version(original, self, function_version):
+    future = original(self, function_version)
+    if not threading.current_thread().name.startswith(TASK_THREAD_PREFIX):
+        # A failure or a slow start shows in the version's state, as before.
+        with contextlib.suppress(Exception):
+            future.result(timeout=WAIT_SECONDS)
+    return future
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    CREATE_FUNCTION_VERSION.patch(create_function_version)

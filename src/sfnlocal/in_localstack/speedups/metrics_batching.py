@@ -10,7 +10,8 @@ execution's own requests.
 This counts the data points instead and sends them once per
 ``FLUSH_SECONDS`` from one thread, as ``Values`` with ``Counts``: CloudWatch
 stores the same data points, so Sum, SampleCount, Minimum and Maximum come out
-the same; timestamps are those of the flush (within a second).
+the same; timestamps are those of the flush (within a second). The flushing
+thread stops when LocalStack does (``infra_stopping``), after a last flush.
 """
 
 from __future__ import annotations
@@ -18,23 +19,72 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
 LOG = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
 BATCH = 20  # metric data items per PutMetricData request
 
+VERSION_MANAGER = "localstack.services.lambda_.invocation.version_manager"
+LAMBDA_METRIC_SIGNATURE = "(function_name: str, account_id: str, region_name: str)"
+# The names the version manager calls after each invocation (imported from lambda_.metrics).
+RECORD_INVOCATION = Target(
+    VERSION_MANAGER, "record_cw_metric_invocation", LAMBDA_METRIC_SIGNATURE, hot_path=True
+)
+RECORD_ERROR = Target(
+    VERSION_MANAGER, "record_cw_metric_error", LAMBDA_METRIC_SIGNATURE, hot_path=True
+)
+DISPATCH_SQS_METRIC = Target(
+    "localstack.services.sqs.provider",
+    "CloudwatchDispatcher.dispatch_sqs_metric",
+    "(self, account_id: str, region: str, queue_name: str, metric: str, "
+    "value: float = 1, unit: str = 'Count')",
+    hot_path=True,
+)
+
 # (namespace, account, region, metric name, dimensions, unit) -> {value: count}
 Key = tuple[str, str, str, str, tuple[tuple[str, str], ...], str | None]
+# send(namespace, account_id, region, metric_data): one PutMetricData request
+Send = Callable[[str, str, str, list[dict]], None]
+
+
+def put_metric_data(namespace: str, account_id: str, region: str, data: list[dict]) -> None:
+    from localstack.aws.connect import connect_to
+
+    client = connect_to(aws_access_key_id=account_id, region_name=region).cloudwatch
+    client.put_metric_data(Namespace=namespace, MetricData=data)
+
+
+def cloudwatch_enabled() -> bool:
+    from localstack.utils.bootstrap import is_api_enabled
+
+    return is_api_enabled("cloudwatch")
 
 
 class MetricBatcher:
-    def __init__(self) -> None:
+    """Counts data points; a thread sends them every ``interval`` until ``stopping`` is set."""
+
+    def __init__(
+        self,
+        stopping: threading.Event,
+        send: Send = put_metric_data,
+        enabled: Callable[[], bool] = cloudwatch_enabled,
+        interval: float = FLUSH_SECONDS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._stopping = stopping
+        self._send, self._enabled = send, enabled
+        self._interval, self._clock = interval, clock
         self._lock = threading.Lock()
         self._points: dict[Key, Counter] = {}
         self._thread: threading.Thread | None = None
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        return self._thread
 
     def add(
         self,
@@ -56,22 +106,21 @@ class MetricBatcher:
                 self._thread.start()
 
     def _run(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(FLUSH_SECONDS):
+        while True:
+            stopping = self._stopping.wait(self._interval)
             try:
                 self.flush()
             except Exception:  # the next flush sends what comes next
                 LOG.exception("could not send CloudWatch metrics")
+            if stopping:
+                return
 
     def flush(self) -> None:
-        from localstack.aws.connect import connect_to
-        from localstack.utils.bootstrap import is_api_enabled
-
         with self._lock:
             points, self._points = self._points, {}
-        if not points or not is_api_enabled("cloudwatch"):
+        if not points or not self._enabled():
             return
-        now = datetime.now(UTC)
+        now = self._clock()
         requests: dict[tuple[str, str, str], list[dict]] = {}
         for (namespace, account_id, region, metric, dimensions, unit), values in points.items():
             datum = {
@@ -85,52 +134,59 @@ class MetricBatcher:
                 datum["Unit"] = unit
             requests.setdefault((namespace, account_id, region), []).append(datum)
         for (namespace, account_id, region), data in requests.items():
-            client = connect_to(aws_access_key_id=account_id, region_name=region).cloudwatch
             for start in range(0, len(data), BATCH):
-                batch = data[start : start + BATCH]
-                client.put_metric_data(Namespace=namespace, MetricData=batch)
-
-
-BATCHER = MetricBatcher()
-
-
-# -- Lambda: names the version manager calls after each invocation ---------------
-
-
-def record_cw_metric_invocation(function_name: str, account_id: str, region_name: str):
-    BATCHER.add("AWS/Lambda", account_id, region_name, "Invocations", _function(function_name))
-
-
-def record_cw_metric_error(function_name: str, account_id: str, region_name: str):
-    BATCHER.add("AWS/Lambda", account_id, region_name, "Invocations", _function(function_name))
-    BATCHER.add("AWS/Lambda", account_id, region_name, "Errors", _function(function_name))
+                self._send(namespace, account_id, region, data[start : start + BATCH])
 
 
 def _function(function_name: str) -> dict[str, str]:
     return {"FunctionName": function_name}
 
 
-def _patch_lambda(module) -> None:
-    module.record_cw_metric_invocation = record_cw_metric_invocation
-    module.record_cw_metric_error = record_cw_metric_error
+def lambda_wrappers(batcher: MetricBatcher):
+    """The wrappers of record_cw_metric_invocation and record_cw_metric_error."""
+
+    def record_cw_metric_invocation(original, function_name, account_id, region_name):
+        batcher.add("AWS/Lambda", account_id, region_name, "Invocations", _function(function_name))
+
+    def record_cw_metric_error(original, function_name, account_id, region_name):
+        batcher.add("AWS/Lambda", account_id, region_name, "Invocations", _function(function_name))
+        batcher.add("AWS/Lambda", account_id, region_name, "Errors", _function(function_name))
+
+    return record_cw_metric_invocation, record_cw_metric_error
 
 
-# -- SQS: the provider's per-request metric dispatcher ------------------------------
-
-
-def _patch_sqs(module) -> None:
-    from localstack.utils.patch import Patch
+def sqs_wrapper(batcher: MetricBatcher):
+    """The wrapper of the SQS provider's per-request metric dispatcher."""
 
     def dispatch_sqs_metric(
         original, self, account_id, region, queue_name, metric, value=1, unit="Count"
     ):
         if not self.running:
             return
-        BATCHER.add("AWS/SQS", account_id, region, metric, {"QueueName": queue_name}, value, unit)
+        batcher.add("AWS/SQS", account_id, region, metric, {"QueueName": queue_name}, value, unit)
 
-    Patch.function(module.CloudwatchDispatcher.dispatch_sqs_metric, dispatch_sqs_metric).apply()
+    return dispatch_sqs_metric
+
+
+_shared: MetricBatcher | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_batcher() -> MetricBatcher:
+    """The process's one batcher, stopped with LocalStack: these speed-ups and the
+    AWS/States metrics fix (fixes/sfn_metrics.py) send through it."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            from localstack.runtime import events
+
+            _shared = MetricBatcher(stopping=events.infra_stopping)
+        return _shared
 
 
 def install() -> None:
-    after_import("localstack.services.lambda_.invocation.version_manager", _patch_lambda)
-    after_import("localstack.services.sqs.provider", _patch_sqs)
+    batcher = shared_batcher()
+    record_invocation, record_error = lambda_wrappers(batcher)
+    RECORD_INVOCATION.patch(record_invocation)
+    RECORD_ERROR.patch(record_error)
+    DISPATCH_SQS_METRIC.patch(sqs_wrapper(batcher))

@@ -19,11 +19,16 @@ import logging
 import os
 import threading
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
+from sfnlocal.in_localstack.speedups.environment_pool import GET_ENVIRONMENT
 
 LOG = logging.getLogger(__name__)
-VERSION_MANAGER = "localstack.services.lambda_.invocation.version_manager"
-ASSIGNMENT = "localstack.services.lambda_.invocation.assignment"
+VERSION_MANAGER_START = Target(
+    "localstack.services.lambda_.invocation.version_manager",
+    "LambdaVersionManager.start",
+    "(self) -> localstack.services.lambda_.invocation.lambda_models.VersionState",
+    hot_path=False,  # the original runs first; starting the warming thread is all that follows
+)
 THREAD_NAME = "sfnlocal-prewarm"
 WAIT_SECONDS = 30.0
 
@@ -52,39 +57,30 @@ def _warm(version_manager, done: threading.Event) -> None:
                 del _warming[version_manager.id]
 
 
-def _patch_version_manager(module) -> None:
+def start(original, self):
     from localstack.aws.api.lambda_ import State
-    from localstack.utils.patch import Patch
 
-    def start(original, self):
-        state = original(self)
-        config = self.function_version.config
-        if enabled() and state.state == State.Active and not config.capacity_provider_config:
-            done = threading.Event()
-            with _lock:
-                _warming[self.id] = done
-            threading.Thread(target=_warm, args=(self, done), name=THREAD_NAME, daemon=True).start()
-        return state
-
-    Patch.function(module.LambdaVersionManager.start, start).apply()
+    state = original(self)
+    config = self.function_version.config
+    if enabled() and state.state == State.Active and not config.capacity_provider_config:
+        done = threading.Event()
+        with _lock:
+            _warming[self.id] = done
+        threading.Thread(target=_warm, args=(self, done), name=THREAD_NAME, daemon=True).start()
+    return state
 
 
-def _patch_assignment(module) -> None:
-    from localstack.utils.patch import Patch
-
-    @contextlib.contextmanager
-    def get_environment(original, self, version_manager_id, function_version, provisioning_type):
-        if threading.current_thread().name != THREAD_NAME:
-            with _lock:
-                warming = _warming.get(version_manager_id)
-            if warming is not None:
-                warming.wait(WAIT_SECONDS)  # its environment is about to be ready: use it
-        with original(self, version_manager_id, function_version, provisioning_type) as env:
-            yield env
-
-    Patch.function(module.AssignmentService.get_environment, get_environment).apply()
+@contextlib.contextmanager
+def get_environment(original, self, version_manager_id, function_version, provisioning_type):
+    if threading.current_thread().name != THREAD_NAME:
+        with _lock:
+            warming = _warming.get(version_manager_id)
+        if warming is not None:
+            warming.wait(WAIT_SECONDS)  # its environment is about to be ready: use it
+    with original(self, version_manager_id, function_version, provisioning_type) as env:
+        yield env
 
 
 def install() -> None:
-    after_import(VERSION_MANAGER, _patch_version_manager)
-    after_import(ASSIGNMENT, _patch_assignment)
+    VERSION_MANAGER_START.patch(start)
+    GET_ENVIRONMENT.patch(get_environment)

@@ -17,40 +17,48 @@ from __future__ import annotations
 import threading
 import time
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
 MODULE = "localstack.services.stepfunctions.asl.utils.boto_client"
+BOTO_CLIENT_FOR = Target(
+    MODULE,
+    "boto_client_for",
+    "(service: str, region: str, state_credentials: localstack.services.stepfunctions.asl."
+    "component.state.state_execution.state_task.credentials.StateCredentials)"
+    " -> botocore.client.BaseClient",
+    hot_path=True,
+)
+CLIENT_CONFIG = Target(MODULE, "_BOTO_CLIENT_CONFIG", "botocore.config.Config", kind="value")
 CLIENT_TTL_SECONDS = 600.0
 MAX_POOL_CONNECTIONS = 100
 
 
-def _patch(module) -> None:
+def larger_pool(config):
     from botocore.config import Config
 
-    original = module.boto_client_for
-    if getattr(original, "sfnlocal_cached", False):
-        return
-    module._BOTO_CLIENT_CONFIG = module._BOTO_CLIENT_CONFIG.merge(
-        Config(max_pool_connections=MAX_POOL_CONNECTIONS)
-    )
+    return config.merge(Config(max_pool_connections=MAX_POOL_CONNECTIONS))
+
+
+def caching_boto_client_for(ttl: float = CLIENT_TTL_SECONDS, clock=time.monotonic):
+    """The wrapper of ``boto_client_for``: one client per (service, region, role) for ``ttl``."""
     lock = threading.Lock()
     clients: dict[tuple[str, str, str], tuple[object, float]] = {}
 
-    def boto_client_for(service: str, region: str, state_credentials):
+    def boto_client_for(original, service: str, region: str, state_credentials):
         key = (service, region, state_credentials.role_arn)
-        now = time.monotonic()
+        now = clock()
         with lock:
             cached = clients.get(key)
         if cached is not None and cached[1] > now:
             return cached[0]
         client = original(service=service, region=region, state_credentials=state_credentials)
         with lock:
-            clients[key] = (client, now + CLIENT_TTL_SECONDS)
+            clients[key] = (client, now + ttl)
         return client
 
-    boto_client_for.sfnlocal_cached = True
-    module.boto_client_for = boto_client_for
+    return boto_client_for
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    CLIENT_CONFIG.patch(larger_pool)
+    BOTO_CLIENT_FOR.patch(caching_boto_client_for())

@@ -10,24 +10,22 @@ StartExecution and fills the log. When EventBridge is enabled, nothing changes.
 
 from __future__ import annotations
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
-MODULE = "localstack.services.stepfunctions.backend.execution"
+PUBLISH_STATUS_CHANGE = Target(
+    "localstack.services.stepfunctions.backend.execution",
+    "Execution.publish_execution_status_change_event",
+    "(self)",
+    hot_path=True,
+)
 
 
-def _patch(module) -> None:
+def publish_execution_status_change_event(original, self):
     from localstack.utils.bootstrap import is_api_enabled
-    from localstack.utils.patch import Patch
 
-    def publish_execution_status_change_event(original, self):
-        if is_api_enabled("events"):
-            original(self)
-
-    Patch.function(
-        module.Execution.publish_execution_status_change_event,
-        publish_execution_status_change_event,
-    ).apply()
+    if is_api_enabled("events"):
+        original(self)
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    PUBLISH_STATUS_CHANGE.patch(publish_execution_status_change_event)

@@ -14,30 +14,30 @@ from __future__ import annotations
 
 import functools
 
-from sfnlocal.in_localstack.lazy import after_import
+from sfnlocal.in_localstack.patching import Target
 
-MODULE = "localstack.services.stepfunctions.backend.execution_worker"
+GET_EVALUATION_ENTRYPOINT = Target(
+    "localstack.services.stepfunctions.backend.execution_worker",
+    "ExecutionWorker._get_evaluation_entrypoint",
+    "(self) -> localstack.services.stepfunctions.asl.component.eval_component.EvalComponent",
+    hot_path=True,
+)
 CACHE_SIZE = 128
 
 
-def _patch(module) -> None:
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def program_of(definition: str):
     from localstack.services.stepfunctions.asl.parse.asl_parser import AmazonStateLanguageParser
-    from localstack.utils.patch import Patch
 
-    @functools.lru_cache(maxsize=CACHE_SIZE)
-    def program_of(definition: str):
-        return AmazonStateLanguageParser.parse(definition)[0]
+    return AmazonStateLanguageParser.parse(definition)[0]
 
-    def _get_evaluation_entrypoint(original, self):
-        definition = self._evaluation_details.state_machine_details.definition
-        if not isinstance(definition, str):
-            return original(self)
-        return program_of(definition)
 
-    Patch.function(
-        module.ExecutionWorker._get_evaluation_entrypoint, _get_evaluation_entrypoint
-    ).apply()
+def _get_evaluation_entrypoint(original, self):
+    definition = self._evaluation_details.state_machine_details.definition
+    if not isinstance(definition, str):
+        return original(self)
+    return program_of(definition)
 
 
 def install() -> None:
-    after_import(MODULE, _patch)
+    GET_EVALUATION_ENTRYPOINT.patch(_get_evaluation_entrypoint)

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from sfnlocal.clients import StackClients
 from sfnlocal.engine.embedded import EmbeddedEngine
+from sfnlocal.engine.ports import free_port
 from sfnlocal.engine.settings import EngineSettings
-from tests.support.stacks import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ROLE = "arn:aws:iam::000000000000:role/bench-invoke"

@@ -9,6 +9,8 @@ import uuid
 import zipfile
 from pathlib import Path
 
+from sfnlocal.waiting import wait_for
+
 ROLE = "arn:aws:iam::000000000000:role/test-function"
 """A role ARN LocalStack accepts for functions and state machines (it enforces no IAM)."""
 
@@ -58,6 +60,34 @@ def create_function(
         FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300}
     )
     return name
+
+
+def function_log_messages(
+    logs, function_name: str, containing: str, timeout: float = 20
+) -> list[str]:
+    """Every message of the function's CloudWatch Logs group, once one contains ``containing``."""
+    group = f"/aws/lambda/{function_name}"
+
+    def messages() -> list[str]:
+        try:
+            streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
+        except logs.exceptions.ResourceNotFoundException:
+            return []  # the group comes with the first lines Lambda delivers
+        return [
+            event["message"]
+            for stream in streams
+            for event in logs.get_log_events(
+                logGroupName=group, logStreamName=stream["logStreamName"]
+            )["events"]
+        ]
+
+    return wait_for(
+        messages,
+        timeout,
+        f"a line with {containing!r} in {group}",
+        0.2,
+        done=lambda found: any(containing in m for m in found),
+    )
 
 
 def create_state_machine(sfn, definition: dict, *, kind: str = "STANDARD") -> str:

@@ -11,12 +11,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
 from sfnlocal.deploy.deployer import deploy
 from sfnlocal.sample.outputs import Outputs
 from sfnlocal.workflow.connection import Connection
 from tests.integration.e2e.test_stock_trading import STATES_BEFORE_TRADE, assert_trade_report
+from tests.support.resources import function_log_messages
 from tests.support.stacks import REPO_ROOT, StackUnderTest
 from tests.support.workflow import ReportCollector, Workflow
 
@@ -90,23 +90,7 @@ def test_execution_is_approved_by_the_seeds_approver(
 def test_the_seeds_console_log_reaches_cloudwatch(node_sample, node_workflow):
     execution = node_workflow.run({"stock_price": 30})
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
-    logs = node_sample.clients().client("logs")
-    group = f"/aws/lambda/{node_sample.functions['ApproveRequest'].name}"
-
-    def messages() -> list[str]:
-        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
-        return [
-            event["message"]
-            for stream in streams
-            for event in logs.get_log_events(
-                logGroupName=group, logStreamName=stream["logStreamName"]
-            )["events"]
-        ]
-
-    found = retry(
-        retry=retry_if_result(lambda lines: not any(SEED_LOG_LINE in line for line in lines)),
-        stop=stop_after_delay(20),
-        wait=wait_fixed(0.5),
-    )(messages)()
+    approver = node_sample.functions["ApproveRequest"].name
+    found = function_log_messages(node_sample.clients().client("logs"), approver, SEED_LOG_LINE)
     line = next(line for line in found if SEED_LOG_LINE in line)
     assert '"output":"\\"approved\\""' in line

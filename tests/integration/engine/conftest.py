@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -39,22 +38,7 @@ def make_function(lambda_client) -> Callable[..., str]:
     """Creates a function from one source file (app.py, or app.js for Node.js) and waits
     until it is Active."""
 
-    def make(
-        source: str,
-        timeout: int = 10,
-        runtime: str = "python3.13",
-        filename: str | None = None,
-        trees: dict[str, Path] | None = None,
-        **config,
-    ) -> str:
-        return create_function(
-            lambda_client,
-            source,
-            timeout=timeout,
-            runtime=runtime,
-            filename=filename,
-            trees=trees,
-            **config,
-        )
+    def make(source: str, **options) -> str:
+        return create_function(lambda_client, source, **options)
 
     return make

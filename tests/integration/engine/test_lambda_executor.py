@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from sfnlocal.waiting import wait_for
 from tests.integration.engine.conftest import client
+from tests.support.resources import function_log_messages
 
 pytestmark = pytest.mark.integration
 
@@ -138,25 +138,7 @@ def test_logs_reach_cloudwatch_framed_as_on_aws(engine, lambda_client, echo):
     tail = base64.b64decode(response["LogResult"]).decode()
     assert "START RequestId:" in tail and "END RequestId:" in tail and "REPORT RequestId:" in tail
 
-    logs = client(engine, "logs")
-
-    def events() -> list[str]:
-        streams = logs.describe_log_streams(logGroupName=f"/aws/lambda/{echo}")["logStreams"]
-        return [
-            event["message"]
-            for stream in streams
-            for event in logs.get_log_events(
-                logGroupName=f"/aws/lambda/{echo}", logStreamName=stream["logStreamName"]
-            )["events"]
-        ]
-
-    messages = wait_for(
-        events,
-        15,
-        f"the handler's 'log-check' line in /aws/lambda/{echo}",
-        0.2,
-        done=lambda messages: any("log-check" in m for m in messages),
-    )
+    messages = function_log_messages(client(engine, "logs"), echo, "log-check", 15)
     handled = next(i for i, m in enumerate(messages) if "log-check" in m)
     assert messages[handled - 1].startswith("START RequestId:")
     assert messages[handled + 1].startswith("END RequestId:")

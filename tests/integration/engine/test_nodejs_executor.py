@@ -9,10 +9,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tenacity import retry, retry_if_result, stop_after_delay, wait_fixed
 
 from tests.integration.engine.conftest import client
 from tests.integration.engine.test_lambda_executor import invoke
+from tests.support.resources import function_log_messages
 from tests.support.stacks import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -161,24 +161,7 @@ def test_console_log_and_the_frame_reach_cloudwatch(engine, lambda_client, echo)
     tail = base64.b64decode(response["LogResult"]).decode()
     assert "START RequestId:" in tail and "END RequestId:" in tail and "REPORT RequestId:" in tail
 
-    logs = client(engine, "logs")
-    group = f"/aws/lambda/{name}"
-
-    def events() -> list[str]:
-        streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
-        return [
-            event["message"]
-            for stream in streams
-            for event in logs.get_log_events(
-                logGroupName=group, logStreamName=stream["logStreamName"]
-            )["events"]
-        ]
-
-    messages = retry(
-        retry=retry_if_result(lambda found: not any(marker in m for m in found)),
-        stop=stop_after_delay(15),
-        wait=wait_fixed(0.2),
-    )(events)()
+    messages = function_log_messages(client(engine, "logs"), name, marker, 15)
     handled = next(i for i, m in enumerate(messages) if marker in m)
     # console.log lines carry a timestamp, the request id and the level, as on AWS
     parts = messages[handled].rstrip("\n").split("\t")

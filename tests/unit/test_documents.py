@@ -399,30 +399,26 @@ def test_two_folders_with_one_name_need_a_choice(repo: Path):
         load_documents(repo)
 
 
-def test_alternatives_need_exactly_one_default(repo: Path):
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        # two defaults of one choice
+        (
+            {"choice": {"variable": "APPROVER", "value": "node", "default": True}},
+            "exactly one of its alternatives must be",
+        ),
+        # a handler its file does not mention
+        ({"handler": "app.handler"}, r"handler 'app.handler': app.js does not mention"),
+        # a handler whose file is missing
+        ({"handler": "index.lambdaHandler"}, r"none of index.js, index.mjs, index.cjs found"),
+    ],
+    ids=["two-defaults", "handler-not-in-file", "handler-file-missing"],
+)
+def test_the_node_approver_folder_is_checked(repo: Path, change: dict, problem: str):
     edit_json(
-        repo / "lambdas" / "approve_request_node" / "function.json",
-        lambda d: d["choice"].update(default=True),
+        repo / "lambdas" / "approve_request_node" / "function.json", lambda d: d.update(change)
     )
-    with pytest.raises(DocumentError, match="exactly one of its alternatives must be"):
-        load_documents(repo)
-
-
-def test_a_node_handler_must_be_mentioned_by_its_file(repo: Path):
-    edit_json(
-        repo / "lambdas" / "approve_request_node" / "function.json",
-        lambda d: d.update(handler="app.handler"),
-    )
-    with pytest.raises(DocumentError, match=r"handler 'app.handler': app.js does not mention"):
-        load_documents(repo)
-
-
-def test_a_node_handler_needs_its_file(repo: Path):
-    edit_json(
-        repo / "lambdas" / "approve_request_node" / "function.json",
-        lambda d: d.update(handler="index.lambdaHandler"),
-    )
-    with pytest.raises(DocumentError, match=r"none of index.js, index.mjs, index.cjs found"):
+    with pytest.raises(DocumentError, match=problem):
         load_documents(repo)
 
 

@@ -111,5 +111,5 @@ test-trust: envs ## Slow trust tests: 200 executions at once, stack restarts (TE
 	@$(PYTEST) tests/load
 
 .PHONY: bench
-bench: envs ## Benchmark the embedded stack against MiniStack (ARGS="--runs 30 --burst 50 --idle 15")
+bench: envs ## Benchmark the embedded and container stacks against MiniStack, with the targets (ARGS="--runs 30 --big-burst 1000 --engines auto")
 	@$(VENV)/bin/python -m bench $(ARGS)

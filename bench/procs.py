@@ -49,6 +49,11 @@ def tree_memory(root: int) -> TreeMemory:
     return TreeMemory(len(pids), rss, pss, root_rss)
 
 
+def largest_rss_bytes(root: int) -> int:
+    """The VmRSS of the largest process in ``root``'s tree."""
+    return max((_kib_field(Path(f"/proc/{pid}/status"), "VmRSS") for pid in tree(root)), default=0)
+
+
 def end_tree(root: int, grace: float = 10.0) -> None:
     """SIGTERM a process tree (and its process groups), then SIGKILL what is left."""
     pids = tree(root)

@@ -6,6 +6,7 @@ checked (SUCCEEDED, a well-formed report matching its execution's price and type
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -13,7 +14,9 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 
 from bench.errors import BenchmarkError
@@ -26,6 +29,11 @@ SELL_ABOVE = 50  # the sample's threshold (lambdas/generate_buy_sell_recommendat
 REPORT_TIMEOUT = 120.0
 DESCRIBE_TIMEOUT = 30.0
 BURST_TIMEOUT = 300.0
+MAX_STARTERS = 50
+"""Threads starting a burst's executions: a burst this size or smaller is released at
+once by a barrier; a larger one starts as fast as these threads' StartExecution calls go."""
+CHECKERS = 16
+PROGRESS_SECONDS = 5.0
 ID = re.compile(r"^[0-9a-f]{32}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -50,12 +58,21 @@ class Report:
     envelope: dict
 
 
-class ReportWatcher:
-    """Long-polls a queue subscribed to the report topic, in a thread of its own,
-    and notes when each SNS message (by MessageId) was observed."""
+class BurstNotFinished(BenchmarkError):
+    """A burst's deadline (or the memory cap) passed before every report was observed."""
 
-    def __init__(self, endpoint: str, topic_arn: str) -> None:
-        self.sqs = client(endpoint, "sqs")
+    def __init__(self, message: str, observed: int, size: int, elapsed: float) -> None:
+        super().__init__(message)
+        self.observed, self.size, self.elapsed = observed, size, elapsed
+
+
+class ReportWatcher:
+    """Long-polls a queue subscribed to the report topic, in ``receivers`` threads of
+    their own (batches of 10), and notes when each SNS message (by MessageId, once:
+    a message delivered twice counts once) was first observed."""
+
+    def __init__(self, endpoint: str, topic_arn: str, receivers: int = 1) -> None:
+        self.sqs = client(endpoint, "sqs", pool=max(10, receivers + 2))
         self.sns = client(endpoint, "sns")
         self.topic_arn = topic_arn
         self.queue_url, self.subscription_arn = subscribe_new_queue(
@@ -65,8 +82,12 @@ class ReportWatcher:
         self.errors: list[str] = []
         self._changed = threading.Condition()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="report-watcher", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"report-watcher-{i}", daemon=True)
+            for i in range(receivers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -114,7 +135,8 @@ class ReportWatcher:
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(5)
+        for thread in self._threads:
+            thread.join(5)
         with contextlib.suppress(Exception):
             self.sns.unsubscribe(SubscriptionArn=self.subscription_arn)
         with contextlib.suppress(Exception):
@@ -126,9 +148,12 @@ class Workload:
         self.endpoint = endpoint
         self.state_machine_arn = outputs.state_machine_arn
         self.topic_arn = outputs.topic_arn
-        self.sfn = client(endpoint, "stepfunctions", pool=max(10, burst_size + 4))
-        self.watcher = ReportWatcher(endpoint, self.topic_arn)
+        starters = min(burst_size, MAX_STARTERS)
+        self.sfn = client(endpoint, "stepfunctions", pool=max(10, starters + CHECKERS + 4))
+        self.watcher = ReportWatcher(endpoint, self.topic_arn, receivers=4)
         self.checked = 0
+        self._checked_lock = threading.Lock()
+        self.started = 0  # StartExecution calls answered in the current burst
 
     def close(self) -> None:
         self.watcher.close()
@@ -174,21 +199,75 @@ class Workload:
 
     # -- the burst --------------------------------------------------------------
 
-    def burst(self, size: int) -> dict:
+    def burst(
+        self,
+        size: int,
+        deadline: float = BURST_TIMEOUT,
+        progress: Callable[[str], None] | None = None,
+        stop_reason: Callable[[], str | None] = lambda: None,
+    ) -> dict:
         """``size`` executions started at once; seconds until all SUCCEEDED and all
-        reports observed."""
+        reports observed (each execution's report matched by its MessageId).
+
+        Raises :class:`BurstNotFinished` when ``deadline`` seconds pass first, or when
+        ``stop_reason()`` gives a reason (a memory cap); ``progress`` gets a line every
+        few seconds."""
         prices = [(7 * i + 3) % 100 for i in range(size)]
         before = self.watcher.count()
-        barrier = threading.Barrier(size)
-
-        def start(price: int) -> tuple[str, float]:
-            barrier.wait(30)
-            return self.start(price)
-
+        starters = min(size, MAX_STARTERS)
+        barrier = threading.Barrier(starters)
+        answered = itertools.count(1)
+        self.started = 0
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=size) as pool:
-            started_runs = list(pool.map(start, prices))
+
+        def stop_now() -> str | None:
+            if time.perf_counter() - started > deadline:
+                return f"its deadline of {deadline:.0f} s passed"
+            return stop_reason()
+
+        def not_finished(why: str) -> BurstNotFinished:
+            observed = self.watcher.count() - before
+            return BurstNotFinished(
+                f"{size} executions at once: {why} with {observed} of {size} reports observed "
+                f"({self.started} started)",
+                observed,
+                size,
+                time.perf_counter() - started,
+            )
+
+        def start(indexed: tuple[int, int]) -> tuple[str, float] | None:
+            index, price = indexed
+            if index < starters:
+                barrier.wait(30)
+            if stop_now():
+                return None
+            run = self.start(price)
+            self.started = next(answered)
+            return run
+
+        last_progress = [started]
+
+        def report_progress() -> None:
+            now = time.perf_counter()
+            if progress and now - last_progress[0] >= PROGRESS_SECONDS:
+                last_progress[0] = now
+                progress(
+                    f"{now - started:.0f} s: {self.started}/{size} started, "
+                    f"{self.watcher.count() - before} reports observed"
+                )
+
+        with ThreadPoolExecutor(max_workers=starters) as pool:
+            futures = [pool.submit(start, indexed) for indexed in enumerate(prices)]
+            pending = set(futures)
+            while pending:  # each start gives up once stop_now() says so
+                _, pending = wait_futures(pending, timeout=1.0)
+                report_progress()
+            runs = [f.result() for f in futures]
         all_started = time.perf_counter()
+        if any(run is None for run in runs):
+            raise not_finished(stop_now() or "stopped")
+        started_runs: list[tuple[str, float]] = runs  # type: ignore[assignment]
+        mine = {arn for arn, _ in started_runs}
         failed_check = [0.0]
 
         def fail_fast() -> None:
@@ -199,7 +278,6 @@ class Workload:
                 listed = self.sfn.list_executions(
                     stateMachineArn=self.state_machine_arn, statusFilter=status, maxResults=5
                 )["executions"]
-                mine = {arn for arn, _ in started_runs}
                 bad = [e for e in listed if e["executionArn"] in mine]
                 if bad:
                     arn = bad[0]["executionArn"]
@@ -208,19 +286,22 @@ class Workload:
         def all_reported() -> bool:
             if self.watcher.reached(before + size, 1.0):
                 return True
+            report_progress()
+            if why := stop_now():
+                raise not_finished(why)
             fail_fast()
             return False
 
         wait_for(
             all_reported,
-            BURST_TIMEOUT,
+            deadline + 10,  # stop_now() says when the deadline passed
             f"the reports of {size} executions started at once",
             interval=0,
             describe=lambda _: f"{self.watcher.count() - before} reports observed",
             error=BenchmarkError,
         )
         last_report = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with ThreadPoolExecutor(max_workers=min(size, CHECKERS)) as pool:
             message_ids = list(
                 pool.map(
                     lambda run: self.check(run[0], run[1]),
@@ -228,6 +309,10 @@ class Workload:
                 )
             )
         done = time.perf_counter()
+        if len(set(message_ids)) != size:
+            raise BenchmarkError(
+                f"{size} executions at once: {len(set(message_ids))} distinct reports, not {size}"
+            )
         latencies = [
             self.watcher.reports[mid].observed - t0
             for mid, (_, t0) in zip(message_ids, started_runs, strict=True)
@@ -235,6 +320,7 @@ class Workload:
         observed_last = max(self.watcher.reports[mid].observed for mid in message_ids)
         return {
             "size": size,
+            "starters": starters,
             "all_done_s": done - started,
             "all_reports_observed_s": observed_last - started,
             "start_calls_s": all_started - started,
@@ -281,7 +367,8 @@ class Workload:
                 f"wrong report for {arn} (stock_price {price}): {'; '.join(problems)}; "
                 f"envelope: {json.dumps(report.envelope)[:500]}"
             )
-        self.checked += 1
+        with self._checked_lock:
+            self.checked += 1
         return message_id
 
     def _fail_execution(self, arn: str, description: dict) -> None:

@@ -81,8 +81,10 @@ def mock_mount(settings: EngineSettings) -> dict[str, str]:
 
 
 class ComposeStack:
-    def __init__(self, settings: EngineSettings | None = None) -> None:
+    def __init__(self, settings: EngineSettings | None = None, project: str | None = None) -> None:
         self.settings = settings or EngineSettings()
+        # Compose's project name; None keeps docker-compose.yml's (one stack per machine).
+        self.project = project
 
     def _compose(
         self,
@@ -99,6 +101,7 @@ class ComposeStack:
             "APPROVER": self.settings.approver,
             "AWS_DEFAULT_REGION": self.settings.region,
             "STATE_MACHINE": self.settings.state_machine,
+            **({"COMPOSE_PROJECT_NAME": self.project} if self.project else {}),
             **(extra_env or {}),
         }
         command = ["docker", "compose", "--project-directory", str(self.settings.repo_root), *args]
@@ -129,26 +132,43 @@ class ComposeStack:
             raise UserError(f"building the image {IMAGE} failed", fix="see the output above")
 
     def start(self, timeout: float) -> None:
-        mounts = mock_mount(self.settings)
+        mock_mount(self.settings)  # its checks, before the build
         if not self.running():
             ensure_port_free(self.settings.port)
         self.build()  # Docker's cache makes this a second when nothing changed
+        self.up(timeout)
+
+    def up(self, timeout: float) -> None:
+        """``docker compose up`` with the image built: returns once the container is healthy."""
         self._compose(
-            "up", "--detach", "--wait", "--wait-timeout", str(int(timeout)), extra_env=mounts
+            "up",
+            "--detach",
+            "--wait",
+            "--wait-timeout",
+            str(int(timeout)),
+            extra_env=mock_mount(self.settings),
         )
 
     def stop(self) -> bool:
         if not self.running():
             return False
-        self._compose("down", "--volumes", "--remove-orphans")
+        self.remove()
         return True
 
-    def running(self) -> bool:
+    def remove(self) -> None:
+        """``docker compose down``: the project's containers (running or not), network, volumes."""
+        self._compose("down", "--volumes", "--remove-orphans")
+
+    def container_id(self) -> str | None:
+        """The running container's id, None when it does not run."""
         try:
             result = self._compose("ps", "--quiet", SERVICE, capture=True, timeout=30)
         except UserError:
-            return False
-        return bool(result.stdout.strip())
+            return None
+        return result.stdout.strip() or None
+
+    def running(self) -> bool:
+        return self.container_id() is not None
 
     def describe(self) -> str:
         if not self.running():

@@ -20,6 +20,7 @@ FIXES: tuple[str, ...] = (
     "lambda_start_limit",
     "jsonata",
     "mocked_states_errors",
+    "sdk_metadata",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

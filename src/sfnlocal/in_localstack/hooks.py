@@ -21,6 +21,7 @@ FIXES: tuple[str, ...] = (
     "jsonata",
     "mocked_states_errors",
     "sdk_metadata",
+    "redrive_fields",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

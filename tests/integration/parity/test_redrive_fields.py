@@ -56,3 +56,25 @@ def test_the_context_object_has_the_redrive_count(sfn):
     # THEN it reads 0, as on AWS (where a path to a missing field fails the execution)
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     assert execution.output == {"redriveCount": 0}
+
+
+def test_a_sync_child_executions_result_has_no_redrive_fields(sfn):
+    # GIVEN a state machine that runs a child execution with startExecution.sync
+    child = create_state_machine(sfn, CONTEXT)
+    parent = {
+        "StartAt": "Child",
+        "States": {
+            "Child": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync",
+                "Parameters": {"StateMachineArn": child, "Input": {}},
+                "End": True,
+            }
+        },
+    }
+    # WHEN it runs
+    execution = Workflow(sfn, create_state_machine(sfn, parent)).run({})
+    # THEN its result is the child's description as AWS's .sync gives it: no redrive fields
+    assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+    assert execution.output["Status"] == "SUCCEEDED"
+    assert not {"RedriveCount", "RedriveStatus", "RedriveStatusReason"} & set(execution.output)

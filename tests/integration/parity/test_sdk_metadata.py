@@ -108,3 +108,26 @@ def test_an_aws_sdk_integration_returns_no_metadata(sfn, stack):
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     assert "MessageId" in execution.output
     assert not METADATA & set(execution.output)
+
+
+def test_a_sync_tasks_submitted_event_has_the_start_execution_metadata(sfn):
+    # GIVEN a startExecution.sync task on a child state machine
+    child = create_state_machine(
+        sfn, {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    )
+    start = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync",
+        "Parameters": {"StateMachineArn": child, "Input": {}},
+        "End": True,
+    }
+    arn = create_state_machine(sfn, {"StartAt": "Start", "States": {"Start": start}})
+    # WHEN it runs
+    execution = Workflow(sfn, arn).run({})
+    assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+    # THEN the TaskSubmitted event has StartExecution's result with its metadata
+    submitted = submitted_output(execution, "startExecution.sync")
+    assert set(submitted) == {"ExecutionArn", "StartDate", *METADATA}
+    assert_aws_metadata(submitted, SNS_SQS_SFN_HEADERS, "application/x-amz-json-1.0")
+    # AND the task's result (the child's description) has none, as on AWS
+    assert not METADATA & set(execution.output)

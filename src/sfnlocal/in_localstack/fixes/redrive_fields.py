@@ -21,13 +21,24 @@ values, the reasons without a final period.
 
 LocalStack 2026.3.0 answers none of these fields. It has no RedriveExecution,
 so every count here is 0.
+
+Where AWS shows none of them, none are added: the result (or the failure's
+cause) of a ``states:startExecution.sync`` / ``.sync:2`` task, which LocalStack
+builds from DescribeExecution (AWS's recorded ``.sync`` results have no
+``Redrive*`` field), and the context object of a StartSyncExecution (AWS's
+recorded synchronous Express context objects have no ``RedriveCount``; an
+asynchronous Express execution's have ``RedriveCount: 0``, as a Standard one's).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import logging
 
 from sfnlocal.in_localstack.patching import Target
+
+LOG = logging.getLogger(__name__)
 
 EXECUTION = "localstack.services.stepfunctions.backend.execution"
 DESCRIBE = Target(EXECUTION, "Execution.to_describe_output", "(self) -> 'DescribeExecutionOutput'")
@@ -37,6 +48,25 @@ CONTEXT = Target(
     "ExecutionWorker._get_evaluation_environment",
     "(self) -> localstack.services.stepfunctions.asl.eval.environment.Environment",
 )
+
+SFN_TASK = (
+    "localstack.services.stepfunctions.asl.component.state.state_execution.state_task.service."
+    "state_task_service_sfn"
+)
+RESOLVER_SIGNATURE = (
+    "(self, env: localstack.services.stepfunctions.asl.eval.environment.Environment, "
+    "resource_runtime_part: localstack.services.stepfunctions.asl.component.state."
+    "state_execution.state_task.service.resource.ResourceRuntimePart, "
+    "normalised_parameters: dict, state_credentials: localstack.services.stepfunctions.asl."
+    "component.state.state_execution.state_task.credentials.StateCredentials) -> "
+    "collections.abc.Callable[[], typing.Any | None]"
+)
+SYNC_RESOLVERS = [
+    Target(SFN_TASK, f"StateTaskServiceSfn.{name}", RESOLVER_SIGNATURE)
+    for name in ("_build_sync_resolver", "_build_sync2_resolver")
+]
+SYNC_RESULT_KEYS = ("RedriveCount", "RedriveStatus", "RedriveStatusReason")
+"""The fields DescribeExecution now answers that a ``.sync`` task's result has not (SFN-cased)."""
 
 REDRIVE_WINDOW = datetime.timedelta(days=14)
 REDRIVABLE_STATUSES = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
@@ -72,12 +102,57 @@ def _to_execution_list_item(original, self):
 
 
 def _get_evaluation_environment(original, self):
+    from localstack.services.stepfunctions.backend.execution_worker import SyncExecutionWorker
+
     env = original(self)
-    env.states.context_object.context_object_data["Execution"]["RedriveCount"] = 0
+    if not isinstance(self, SyncExecutionWorker):
+        env.states.context_object.context_object_data["Execution"]["RedriveCount"] = 0
     return env
+
+
+def without_redrive_fields(value):
+    if isinstance(value, dict):
+        for key in SYNC_RESULT_KEYS:
+            value.pop(key, None)
+    return value
+
+
+def _without_redrive_in_cause(error) -> None:
+    """A failed child's describe output, in the TaskFailed cause, as AWS gives it."""
+    try:
+        details = error.failure_event.event_details["taskFailedEventDetails"]
+        cause = json.loads(details["cause"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return
+    if isinstance(cause, dict) and set(SYNC_RESULT_KEYS) & set(cause):
+        from localstack.services.stepfunctions.asl.utils.encoding import to_json_str
+
+        details["cause"] = to_json_str(without_redrive_fields(cause))
+
+
+def _build_sync_resolver(original, self, *args, **kwargs):
+    from localstack.services.stepfunctions.asl.component.common.error_name.failure_event import (
+        FailureEventException,
+    )
+
+    resolver = original(self, *args, **kwargs)
+
+    def resolve():
+        try:
+            return without_redrive_fields(resolver())
+        except FailureEventException as error:
+            try:
+                _without_redrive_in_cause(error)
+            except Exception:  # the failure stands as LocalStack made it
+                LOG.exception("sfnlocal: redrive fields left in a .sync cause")
+            raise
+
+    return resolve
 
 
 def install() -> None:
     DESCRIBE.patch(_to_describe_output)
     LIST_ITEM.patch(_to_execution_list_item)
     CONTEXT.patch(_get_evaluation_environment)
+    for target in SYNC_RESOLVERS:
+        target.patch(_build_sync_resolver)

@@ -21,6 +21,8 @@ FIXES: tuple[str, ...] = (
     "jsonata",
     "mocked_states_errors",
     "unsupported_runtime",
+    "sdk_metadata",
+    "redrive_fields",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

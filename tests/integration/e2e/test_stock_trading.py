@@ -48,6 +48,9 @@ def test_execution_trades_as_recommended_and_reports_on_the_topic(sample, report
         f"{trade.title()} Stock",
         "Report Result",
     ]
+    # AND its output is SNS's result as AWS returns it (the message id and the call's metadata)
+    assert set(execution.output) == {"MessageId", "SdkHttpMetadata", "SdkResponseMetadata"}
+    assert execution.output["SdkHttpMetadata"]["HttpStatusCode"] == 200
     # AND the report on the SNS topic carries the trade
     report = reports.message(execution.output["MessageId"])
     assert_trade_report(report, price, trade)

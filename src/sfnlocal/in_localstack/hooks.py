@@ -20,6 +20,7 @@ FIXES: tuple[str, ...] = (
     "lambda_start_limit",
     "jsonata",
     "mocked_states_errors",
+    "assign_string_literals",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

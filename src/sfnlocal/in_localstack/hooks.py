@@ -23,6 +23,7 @@ FIXES: tuple[str, ...] = (
     "unsupported_runtime",
     "sdk_metadata",
     "redrive_fields",
+    "assign_string_literals",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

@@ -36,10 +36,10 @@ def group_of(item: pytest.Item) -> str | None:
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist"):
+# At each item's collection: before any pytest_collection_modifyitems, where xdist's worker
+# reads the groups.
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if not item.config.pluginmanager.hasplugin("xdist"):
         return
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None and (group := group_of(item)):
-            item.add_marker(pytest.mark.xdist_group(group))
+    if item.get_closest_marker("xdist_group") is None and (group := group_of(item)):
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -24,7 +24,7 @@ from tests.support.coverage import (
     pytest_addoption, pytest_deselected, pytest_sessionfinish, pytest_terminal_summary,
     pytest_testnodedown,
 )
-from tests.support.parallel import pytest_collection_modifyitems
+from tests.support.parallel import pytest_itemcollected
 
 coverage.REPO_ROOT = __import__("pathlib").Path(__file__).parent
 coverage.RESULTS = coverage.REPO_ROOT / "path-coverage.json"

@@ -43,3 +43,17 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         return
     if item.get_closest_marker("xdist_group") is None and (group := group_of(item)):
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's worker wrote the group into item._nodeid
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """pytest 9 keeps a node's id in ``Node._id``: xdist 3.8's ``item._nodeid`` is carried
+    over, or the scheduler would never see the groups."""
+    if not config.getvalue("loadgroup"):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        grouped = item.__dict__.get("_nodeid")
+        if grouped and grouped != item.nodeid:
+            item._id = coerce_node_id(grouped)

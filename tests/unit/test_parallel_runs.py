@@ -24,7 +24,7 @@ from tests.support.coverage import (
     pytest_addoption, pytest_deselected, pytest_sessionfinish, pytest_terminal_summary,
     pytest_testnodedown,
 )
-from tests.support.parallel import pytest_itemcollected
+from tests.support.parallel import pytest_collection_modifyitems, pytest_itemcollected
 
 coverage.REPO_ROOT = __import__("pathlib").Path(__file__).parent
 coverage.RESULTS = coverage.REPO_ROOT / "path-coverage.json"
@@ -127,3 +127,30 @@ def test_tests_on_a_shared_stack_or_engine_share_a_group(fixtures, group):
 def test_tests_sharing_a_module_fixture_share_their_module_group():
     item = FakeItem("tests/x/test_y.py::test_z", ["user_stack"], {"user_stack": "module"})
     assert group_of(item) == "tests/x/test_y.py"
+
+
+def test_the_tests_on_the_stack_run_in_one_worker_under_loadgroup(tmp_path):
+    # GIVEN four tests on a session fixture named `stack`, and two on none
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n"
+        "from tests.support.parallel import pytest_collection_modifyitems, pytest_itemcollected\n"
+        "@pytest.fixture(scope='session')\ndef stack():\n    return 1\n"
+    )
+    tests = [f"def test_on_stack_{n}(stack): pass\n" for n in range(4)]
+    tests += [f"def test_alone_{n}(): pass\n" for n in range(2)]
+    (tmp_path / "test_groups.py").write_text("".join(tests))
+    # WHEN they run in two workers with --dist loadgroup
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v"]
+        + ["-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # THEN the four on the stack ran in one and the same worker
+    assert result.returncode == 0, result.stdout + result.stderr
+    ran = [line for line in result.stdout.splitlines() if "PASSED" in line and "@stack" in line]
+    assert len(ran) == 4, result.stdout
+    assert len({line.split("]")[0] for line in ran}) == 1, result.stdout

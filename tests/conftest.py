@@ -18,7 +18,7 @@ from tests.support.coverage import (
     pytest_terminal_summary,
     pytest_testnodedown,
 )
-from tests.support.parallel import pytest_itemcollected
+from tests.support.parallel import pytest_collection_modifyitems, pytest_itemcollected
 from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
@@ -34,6 +34,7 @@ from tests.support.workflow import ReportCollector, Workflow
 __all__ = [
     "REPO_ROOT",
     "pytest_addoption",
+    "pytest_collection_modifyitems",
     "pytest_deselected",
     "pytest_itemcollected",
     "pytest_sessionfinish",

@@ -69,17 +69,21 @@ results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 
 # --path-coverage=gate: fail when a state or Choice branch of the sample was never exercised
 # (tests/support/coverage.py; the report goes to test-results/path-coverage.json).
+# TEST_WORKERS: pytest-xdist workers; the tests on the session's stack stay on one of them
+# (tests/support/parallel.py), the others run the unit tests and the stacks of their own.
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 4
 .PHONY: test
-test: envs ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container)
-	@$(PYTEST) tests --path-coverage=gate
+test: envs ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container, TEST_WORKERS=4)
+	@$(PYTEST) tests --path-coverage=gate -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: test-e2e
 test-e2e: envs ## Run the workflow's tests only: end to end, mocked, single-state, path-coverage gate (on TEST_STACK)
 	@$(PYTEST) tests/integration/e2e tests/integration/mocked tests/integration/single_state --path-coverage=gate
 
 .PHONY: test-unit
-test-unit: envs ## Run the unit tests only (no stack needed)
-	@$(PYTEST) tests/unit
+test-unit: envs ## Run the unit tests only (no stack needed; TEST_WORKERS=4)
+	@$(PYTEST) tests/unit -n $(TEST_WORKERS)
 
 .PHONY: lint
 lint: envs ## Check style with ruff

@@ -16,7 +16,9 @@ from tests.support.coverage import (
     pytest_deselected,
     pytest_sessionfinish,
     pytest_terminal_summary,
+    pytest_testnodedown,
 )
+from tests.support.parallel import pytest_collection_modifyitems, pytest_itemcollected
 from tests.support.stacks import (
     REPO_ROOT,
     StackUnderTest,
@@ -27,13 +29,17 @@ from tests.support.stacks import (
 )
 from tests.support.workflow import ReportCollector, Workflow
 
-# The path coverage's hooks are pytest's through this module (tests/support/coverage.py).
+# The path coverage's hooks (tests/support/coverage.py) and the xdist groups
+# (tests/support/parallel.py) are pytest's through this module.
 __all__ = [
     "REPO_ROOT",
     "pytest_addoption",
+    "pytest_collection_modifyitems",
     "pytest_deselected",
+    "pytest_itemcollected",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
+    "pytest_testnodedown",
 ]
 
 

@@ -12,6 +12,10 @@ pass it) the session fails when a state or a Choice branch was never
 exercised. A run narrowed by ``-k``, ``-m``, ``--lf``/``--sw``, deselection or
 tests named by node id is reported but not gated: it never meant to exercise every path. A plain
 ``pytest tests/unit`` (or any run without the option) is never gated either.
+
+Under pytest-xdist (``make test`` runs ``-n``) each worker sends the histories it read
+to the controller at its end (``workeroutput``); the controller measures and gates
+them all at once, as one session would.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ class ExecutionLog:
     clients: dict[str, Any] = field(default_factory=dict)
     """Execution ARN -> the Step Functions client it was started with."""
     histories: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    unread_elsewhere: int = 0
+    """Unread executions that xdist workers reported (they ran in another process)."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def started(self, sfn: Any, execution_arn: str) -> None:
@@ -69,7 +75,19 @@ class ExecutionLog:
     def unread(self) -> int:
         """Executions started whose history was never read (a stack of a test's own, gone)."""
         with self._lock:
-            return len(set(self.clients) - set(self.histories))
+            return len(set(self.clients) - set(self.histories)) + self.unread_elsewhere
+
+    def to_worker_output(self) -> str:
+        """What an xdist worker sends the controller: its histories, as JSON."""
+        with self._lock:
+            histories = dict(self.histories)
+        return json.dumps({"histories": histories, "unread": self.unread}, default=str)
+
+    def merge_worker_output(self, sent: str) -> None:
+        data = json.loads(sent)
+        with self._lock:
+            self.histories.update(data["histories"])
+            self.unread_elsewhere += data["unread"]
 
     def coverage(self) -> PathCoverage | None:
         if not self.histories:
@@ -79,6 +97,7 @@ class ExecutionLog:
 
 
 EXECUTIONS = ExecutionLog()
+_WORKER_OUTPUT = "sfnlocal_path_coverage"
 
 
 # -- pytest hooks (tests/conftest.py imports them) --------------------------------------
@@ -116,8 +135,36 @@ def _narrowed(config: pytest.Config) -> str | None:
     return None
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workeroutput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On xdist's controller: a worker's histories and deselections join the session's."""
+    sent = getattr(node, "workeroutput", {}).get(_WORKER_OUTPUT)
+    if sent is None:
+        return
+    data = json.loads(sent)
+    EXECUTIONS.merge_worker_output(data["executions"])
+    config = node.config
+    # every worker collects (and deselects) the same tests
+    config.stash[_DESELECTED] = max(config.stash.get(_DESELECTED, 0), data["deselected"])
+
+
+# trylast: after the session's fixtures are torn down (the `workflow` fixture reads the
+# histories still missing as it ends).
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    if _is_xdist_worker(config):
+        config.workeroutput[_WORKER_OUTPUT] = json.dumps(
+            {
+                "executions": EXECUTIONS.to_worker_output(),
+                "deselected": config.stash.get(_DESELECTED, 0),
+            }
+        )
+        return
     coverage = EXECUTIONS.coverage()
     config.stash[_COVERAGE] = coverage
     gate = config.getoption(OPTION) == "gate"

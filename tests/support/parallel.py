@@ -49,7 +49,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """pytest 9 keeps a node's id in ``Node._id``: xdist 3.8's ``item._nodeid`` is carried
     over, or the scheduler would never see the groups."""
-    if not config.getvalue("loadgroup"):
+    if not config.getoption("loadgroup", default=False):  # False without xdist
         return
     from _pytest.nodeid import coerce_node_id
 

@@ -12,7 +12,7 @@ import pytest
 
 from sfnlocal.clients import DEFAULT_ENDPOINT
 from sfnlocal.engine import settings
-from sfnlocal.engine.compose import IMAGE
+from sfnlocal.engine.compose import DEFAULT_IMAGE
 from sfnlocal.engine.settings import (
     GATEWAY_PORT,
     INTENDED_DIFFERENCES,
@@ -83,7 +83,7 @@ def test_the_compose_files_defaults_are_the_settings_defaults():
     ours = {name: defaults.pop(name) for name in settings.COMPOSE_DEFAULTS if name in defaults}
 
     assert ours == settings.COMPOSE_DEFAULTS
-    assert defaults.pop("SFNLOCAL_IMAGE") == IMAGE
+    assert defaults.pop("SFNLOCAL_IMAGE") == DEFAULT_IMAGE
     # LocalStack's DEBUG and the build's base image are not LocalStack settings of ours.
     assert set(defaults) == {"DEBUG", "BASE_IMAGE"}
 

@@ -12,7 +12,9 @@ from sfnlocal.engine.readiness import probe
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 
-IMAGE = os.environ.get("SFNLOCAL_IMAGE") or "sfnlocal/localstack:2026.3.0"
+DEFAULT_IMAGE = "sfnlocal/localstack:2026.3.0"
+"""The image tag docker-compose.yml defaults to."""
+IMAGE = os.environ.get("SFNLOCAL_IMAGE") or DEFAULT_IMAGE
 """The image tag; SFNLOCAL_IMAGE names another (one per checkout, say)."""
 SERVICE = "localstack"
 

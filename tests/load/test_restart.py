@@ -148,7 +148,7 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
     assert not [url for url in queues if "/by-hand-" in url]
     # AND what lives outside the engine survived: its log (appended to), the outputs file
     assert settings.log_file.stat().st_size > log_size
-    assert json.loads((settings.state_dir / "outputs.json").read_text())["state_machine_arn"] == (
+    assert json.loads(settings.outputs_file.read_text())["state_machine_arn"] == (
         outputs.state_machine_arn
     )
     # AND the stack serves again

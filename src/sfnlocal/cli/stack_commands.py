@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import typer
 
@@ -41,7 +42,9 @@ def up(
     Stack(settings).up(mode, timeout)
     elapsed = time.perf_counter() - started
     console.print(f"[green]Ready[/] in {elapsed:.1f} s: {mode} stack at {settings.endpoint}")
-    _print_usage(settings, asl_path)
+    # The embedded engine's deploy has just written its outputs on this machine.
+    written = settings.outputs_file if mode is StackMode.EMBEDDED else None
+    _print_usage(settings, asl_path, written)
     console_commands.start_with_stack(settings)  # the web console (src/sfnlocal/console)
 
 
@@ -80,14 +83,27 @@ def usage_lines(
     ]
 
 
-def _print_usage(settings: EngineSettings, asl_path: str | None = None) -> None:
+def _print_usage(
+    settings: EngineSettings, asl_path: str | None = None, written: Path | None = None
+) -> None:
+    """The usage lines; from the outputs file ``written`` when it reads (half a second
+    fewer than asking the stack again), else from the stack."""
     try:
-        outputs = Outputs.from_stack(settings.endpoint, settings.prefix, region=settings.region)
+        outputs = _read_outputs(written) or Outputs.from_stack(
+            settings.endpoint, settings.prefix, region=settings.region
+        )
     except UserError as error:
         fail(error.problem, "read the deploy's output in 'make logs', fix it, then 'make deploy'")
     approver = _approver_line(outputs)
     for line in usage_lines(outputs, settings.approval_mode, asl_path, approver):
         console.print(line, soft_wrap=True, markup=False)
+
+
+def _read_outputs(path: Path | None) -> Outputs | None:
+    try:
+        return Outputs.read(path) if path else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _approver_line(outputs: Outputs) -> str | None:
@@ -146,7 +162,7 @@ def deploy() -> None:
     Stack(settings).check_mock_config()
     from sfnlocal.deploy import deploy as run_deploy
 
-    outputs_path = settings.state_dir / "outputs.json"
+    outputs_path = settings.outputs_file
     run_deploy(
         endpoint_url=settings.endpoint,
         prefix=settings.prefix,

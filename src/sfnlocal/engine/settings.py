@@ -249,6 +249,12 @@ class EngineSettings:
         return self.state_dir / "logs" / "localstack.log"
 
     @property
+    def outputs_file(self) -> Path:
+        """The deploy's outputs (names, ARNs): the embedded engine's init hook and
+        `make deploy` write them here."""
+        return self.state_dir / "outputs.json"
+
+    @property
     def pid_file(self) -> Path:
         return self.state_dir / "localstack.pid"
 
@@ -314,7 +320,7 @@ class EngineSettings:
             # What the init hook (init/ready.d) deploys, and with which Python.
             "SFNLOCAL_APP_DIR": str(self.repo_root),
             "SFNLOCAL_PYTHON": str(self.engine_python),
-            "SFNLOCAL_OUTPUTS": str(self.state_dir / "outputs.json"),
+            "SFNLOCAL_OUTPUTS": str(self.outputs_file),
             "SFNLOCAL_ENDPOINT": self.endpoint,
             "APPROVAL_MODE": self.approval_mode,
             "DEPLOY_PREFIX": self.prefix,

@@ -12,6 +12,7 @@ import pytest
 from sfnlocal.cli import stack_commands
 from sfnlocal.cli.console import console
 from sfnlocal.engine.settings import EngineSettings
+from sfnlocal.sample.outputs import Outputs
 from tests.support.stacks import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -123,6 +124,31 @@ def test_the_hint_keeps_each_line_whole_in_a_narrow_terminal(stack, monkeypatch)
     printed = captured.get().splitlines()
     assert f"State machine: {stack.outputs.state_machine_arn}" in printed
     assert any(line.endswith("""--input '{"stock_price": 20}'""") for line in printed)
+
+
+def test_make_up_prints_the_outputs_its_deploy_wrote(stack, tmp_path):
+    # GIVEN the outputs file a deploy wrote (the embedded engine's init hook writes one)
+    settings = EngineSettings(endpoint_url=stack.endpoint, region=stack.outputs.region)
+    written = tmp_path / "outputs.json"
+    from_the_file = stack.outputs.state_machine_arn + "-as-written"
+    outputs = {**stack.outputs.to_json(), "state_machine_arn": from_the_file}
+    Outputs.from_json(outputs).write(written)
+    # WHEN 'make up' prints its usage lines from it
+    with console.capture() as captured:
+        stack_commands._print_usage(settings, written=written)
+    # THEN they name what the file says, and the approver the stack runs
+    printed = captured.get().splitlines()
+    assert f"State machine: {from_the_file}" in printed
+    assert any(line.startswith("Approver: ") for line in printed)
+
+
+def test_an_unreadable_outputs_file_is_read_back_from_the_stack(stack, tmp_path):
+    settings = EngineSettings(endpoint_url=stack.endpoint, region=stack.outputs.region)
+    written = tmp_path / "outputs.json"
+    written.write_text("{not json", encoding="utf-8")
+    with console.capture() as captured:
+        stack_commands._print_usage(settings, written=written)
+    assert f"State machine: {stack.outputs.state_machine_arn}" in captured.get().splitlines()
 
 
 def test_a_localstack_without_the_sample_is_not_taken_for_it(stack):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -83,6 +84,24 @@ def test_the_image_alone_deploys_the_sample_and_runs_a_buy(started):
         assert report["Input"]["type"] == "buy" and report["Input"]["price"] == "20"
     finally:
         reports.close()
+
+
+def test_the_image_carries_the_service_catalog_index(image):
+    # GIVEN the image, WHEN its engine's Python looks for LocalStack's service catalog index
+    script = (
+        "from localstack.aws.spec import _get_catalog_filename; "
+        "from sfnlocal.in_localstack.speedups.service_catalog import shared_cache_dir; "
+        "print((shared_cache_dir() / _get_catalog_filename()).is_file())"
+    )
+    result = subprocess.run(
+        ["docker", "run", "--rm", image, "/opt/engine/bin/python", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+    # THEN it was built with the image: no container start builds it again (8 s each)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
 
 
 def test_mounted_documents_override_the_built_in_ones(image, no_reaper, tmp_path):

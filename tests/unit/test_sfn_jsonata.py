@@ -133,3 +133,27 @@ def test_evaluations_run_in_many_threads_at_once():
         thread.join()
     assert not errors
     assert sorted(r.value for r in results) == sorted(2 * n for n in range(8) for _ in range(50))
+
+
+def _objects_reachable_from(error: BaseException) -> list[object]:
+    """Every local of every frame in the tracebacks of ``error`` and of its context."""
+    found: list[object] = []
+    while error is not None:
+        traceback = error.__traceback__
+        while traceback is not None:
+            found.extend(traceback.tb_frame.f_locals.values())
+            traceback = traceback.tb_next
+        error = error.__context__
+    return found
+
+
+def test_a_failed_evaluation_keeps_no_compiled_expression_alive():
+    # A compiled jsonatapy expression belongs to its thread; one kept alive by an error's
+    # traceback is freed later by whichever thread collects it, and then leaked (pyo3:
+    # "unsendable, but is being dropped on another thread").
+    # GIVEN an expression that compiles and fails while evaluating
+    with pytest.raises(JSONataError) as raised:
+        evaluate("$x.y()", {"x": {"y": 1}})
+    # THEN no frame of the error's tracebacks holds the compiled expression
+    kinds = {type(value).__name__ for value in _objects_reachable_from(raised.value)}
+    assert "JsonataExpression" not in kinds

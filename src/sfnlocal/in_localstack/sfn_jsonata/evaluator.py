@@ -81,6 +81,11 @@ def _compile(expression: str) -> Any:
 def evaluate(expression: str, bindings: dict[str, Any]) -> Result:
     """Evaluate ``expression`` (the text inside ``{% %}``) with ``$name`` bound to
     ``bindings[name]``; no input document (``$`` is undefined, as in Step Functions)."""
+    # A compiled expression belongs to this thread, and pyo3 leaks one that another
+    # thread's garbage collection frees ("unsendable, but is being dropped on another
+    # thread"). So none may outlive this call in an error's traceback: the error is
+    # raised after the handler (no context), and with this frame's reference dropped.
+    compiled = failure = None
     try:
         compiled = _compile(expression)
         for name, function, replaces in _functions(expression):
@@ -93,11 +98,15 @@ def evaluate(expression: str, bindings: dict[str, Any]) -> Result:
         except OverflowError:  # an integer beyond 64 bits: JSONata's numbers are doubles
             typed = compiled.evaluate_json_or_none(None, _as_doubles(bindings))
     except Exception as error:
-        raise JSONataError(_message(error)) from None
+        failure = _message(error)
     except BaseException as error:  # a panic in the Rust evaluator (pyo3's PanicException)
         if type(error).__name__ != "PanicException":
             raise
-        raise JSONataError(f"the JSONata evaluator failed: {_message(error)}") from None
+        failure = f"the JSONata evaluator failed: {_message(error)}"
+    finally:
+        compiled = None
+    if failure is not None:
+        raise JSONataError(failure)
     result = json.loads(typed) if typed is not None else {}
     kind = result.get("type")
     if kind is None:

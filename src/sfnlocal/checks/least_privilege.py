@@ -637,7 +637,7 @@ def check_roles(
         check.unresolved.extend(problems)
         if not spec.is_python:
             check.code_not_read = (
-                f"{spec.runtime} code ({spec.spec_path.removesuffix('/function.json')}) is not "
+                f"{spec.runtime} code ({spec.folder}) is not "
                 "read by this check: only the platform's needs are checked"
             )
             check.unverified, check.excess = check.excess, []

@@ -114,7 +114,7 @@ def prepare(
     plan = Plan(documents, names, {}, _check_mocks(documents, names, repo_root, mock_config))
     for spec in () if every_alternative else documents.functions:
         if not spec.is_python:
-            check_node_modules(spec.directory, spec.spec_path.removesuffix("/function.json"))
+            check_node_modules(spec.directory, spec.folder)
         shared = documents.shared_dir if spec.is_python else None
         plan.packages[spec.name] = build_package(spec.directory, shared)
     return plan

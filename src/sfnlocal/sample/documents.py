@@ -118,6 +118,11 @@ class FunctionSpec:
     def is_python(self) -> bool:
         return self.runtime.startswith("python")
 
+    @property
+    def folder(self) -> str:
+        """The function's folder as messages name it, e.g. ``lambdas/approve_request``."""
+        return self.spec_path.removesuffix("/function.json")
+
 
 @dataclass(frozen=True)
 class Documents:

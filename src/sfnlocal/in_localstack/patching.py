@@ -24,7 +24,8 @@ Three kinds of target:
   name): ``TARGET.patch(replace)`` sets it to ``replace(current)``.
 
 Patches are applied through LocalStack's own ``localstack.utils.patch.Patch``
-(its bookkeeping, ``undo``), never by plain assignment, on the owner the
+(its bookkeeping, ``undo``; a value through ``value_patch.ValuePatch``, which
+also takes a falsy one), never by plain assignment, on the owner the
 target names: the module, or the class inside it. (Not ``Patch.function``,
 which finds the owner from the function itself: a name LocalStack imported
 into a module, such as ``json_path.parse`` from jsonpath-ng, would be patched
@@ -172,7 +173,12 @@ class Target:
         new = self.replacement(getattr(owner, attribute), wrapper)
         if isinstance(inspect.getattr_static(owner, attribute), staticmethod):
             new = staticmethod(new)
-        Patch(owner, attribute, new).apply()
+        if self.kind == "value":
+            from sfnlocal.in_localstack.value_patch import ValuePatch
+
+            ValuePatch(owner, attribute, new).apply()
+        else:
+            Patch(owner, attribute, new).apply()
         LOG.debug("sfnlocal: patched %s", self)
 
 

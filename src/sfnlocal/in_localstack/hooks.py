@@ -31,6 +31,7 @@ FIXES: tuple[str, ...] = (
 # wait for their import (see lazy.py).
 SPEEDUPS = (
     "switch_interval",
+    "in_memory_clients",
     "service_catalog",
     "esm_wakeup",
     "esm_concurrency",

@@ -185,6 +185,32 @@ def test_approve_one_execution_and_reject_another_from_the_approvals_page(
     assert step_panel_json(page, "Details")["error"] == "Rejected"
 
 
+def test_a_reason_being_typed_keeps_its_text_and_focus_when_another_approval_arrives(
+    page: Page, workflow, manual_mode
+):
+    # GIVEN one execution waiting for approval, and the user typing a reason to reject it
+    first_arn = workflow.start({"stock_price": 10})
+    first = first_arn.rsplit(":", 1)[-1]
+    page.goto("/approvals")
+    first_row = page.locator(f'#approvals tr[data-name="{first}"]')
+    expect(first_row).to_be_visible(timeout=EXECUTION_TIMEOUT)
+    reason = first_row.get_by_label(f"reason to reject {first}")
+    reason.click()
+    page.keyboard.type("half a rea")
+    # WHEN another execution starts waiting, and the page draws its row
+    second = workflow.start({"stock_price": 80}).rsplit(":", 1)[-1]
+    expect(page.locator(f'#approvals tr[data-name="{second}"]')).to_be_visible(
+        timeout=EXECUTION_TIMEOUT
+    )
+    # THEN the reason is still there and still focused: the user goes on typing
+    expect(reason).to_have_value("half a rea")
+    expect(reason).to_be_focused()
+    page.keyboard.type("son")
+    first_row.get_by_role("button", name="Reject").click()
+    failed = workflow.wait(first_arn)
+    assert (failed.status, failed.cause) == ("FAILED", "half a reason")
+
+
 def test_resources_lists_what_the_deploy_created_and_the_reports(page: Page, workflow, stack):
     # GIVEN an execution that published its report
     execution = workflow.run({"stock_price": 45})

@@ -300,7 +300,9 @@ function executionPage(name) {
 function approvalsPage() {
   const tbody = document.querySelector("#approvals tbody");
   const busy = new Set();
-  const reasons = new Map(); // typed reasons outlive a redraw of the rows
+  // One row per waiting execution, kept while it waits: a redraw adds and removes
+  // rows around it, so a reason being typed keeps its text and its focus.
+  const rows = new Map();
   const answer = async (name, action, reason) => {
     busy.add(name);
     try {
@@ -312,6 +314,36 @@ function approvalsPage() {
     } finally {
       busy.delete(name);
       refresh();
+    }
+  };
+  const approvalRow = (p) => {
+    const reason = el("input", {
+      class: "reason", placeholder: "reason for a rejection", "aria-label": `reason to reject ${p.name}`,
+    });
+    return el("tr", { "data-name": p.name },
+      el("td", {}, executionLink(p.name)),
+      el("td", {}, time(p.waiting_since)),
+      el("td", {}, el("code", {}, compact(p.input))),
+      el("td", { class: "answer" },
+        el("button", { class: "button primary", onclick: () => answer(p.name, "approve") }, "Approve"),
+        reason,
+        el("button", { class: "button danger", onclick: () => answer(p.name, "reject", reason.value) }, "Reject")));
+  };
+  const showRows = (pending) => {
+    const names = new Set(pending.map((p) => p.name));
+    for (const [name, row] of rows) {
+      if (!names.has(name)) { row.remove(); rows.delete(name); }
+    }
+    let next = null; // from the last: a new row goes before the one that follows it
+    for (const p of [...pending].reverse()) {
+      let row = rows.get(p.name);
+      if (!row) {
+        row = approvalRow(p);
+        rows.set(p.name, row);
+        tbody.insertBefore(row, next);
+      }
+      for (const button of row.querySelectorAll("button")) button.disabled = busy.has(p.name);
+      next = row;
     }
   };
   const modeButtons = document.querySelectorAll("[data-mode]");
@@ -335,29 +367,9 @@ function approvalsPage() {
     }
     document.getElementById("mode-current").textContent = `The approval mode is ${state.mode}.`;
     document.getElementById("approvals-empty").hidden = state.pending.length > 0;
-    replaceRows(tbody, state.pending.map((p) => {
-      const reason = el("input", {
-        class: "reason", placeholder: "reason for a rejection", "aria-label": `reason to reject ${p.name}`,
-        value: reasons.get(p.name) || "", oninput: (event) => reasons.set(p.name, event.target.value),
-      });
-      const off = busy.has(p.name);
-      return el("tr", { "data-name": p.name },
-        el("td", {}, executionLink(p.name)),
-        el("td", {}, time(p.waiting_since)),
-        el("td", {}, el("code", {}, compact(p.input))),
-        el("td", { class: "answer" },
-          el("button", { class: "button primary", disabled: off, onclick: () => answer(p.name, "approve") }, "Approve"),
-          reason,
-          el("button", { class: "button danger", disabled: off, onclick: () => answer(p.name, "reject", reason.value) }, "Reject")));
-    }));
+    showRows(state.pending);
   };
-  // The rows are redrawn only when the list changes, so focus stays where it is.
-  let shown = "";
-  poll(async () => {
-    const state = await api("GET", "/api/approvals");
-    const key = JSON.stringify([state.mode, state.pending.map((p) => p.name), [...busy]]);
-    if (key !== shown) { shown = key; await refresh(); }
-  }, 2000);
+  poll(refresh, 2000);
 }
 
 function resourcesPage() {

@@ -152,3 +152,52 @@ def test_the_lambda_wrappers_count_instead_of_calling_localstack():
         "Invocations": [2.0],
         "Errors": [1.0],
     }
+
+
+def fake_version_manager(monkeypatch, counting: bool) -> None:
+    """The version manager's module, its metric recorders the counting wrappers or not."""
+    import sys
+    import types
+
+    def recorder(*args):
+        return None
+
+    if counting:
+        recorder.__subject__ = recorder
+    module = types.ModuleType(metrics_batching.VERSION_MANAGER)
+    module.record_cw_metric_invocation = module.record_cw_metric_error = recorder
+    monkeypatch.setitem(sys.modules, metrics_batching.VERSION_MANAGER, module)
+
+
+def original_start_thread(method, *args, name=None, **kwargs):
+    return ("thread", name)
+
+
+def test_a_counted_metric_runs_on_the_invoking_thread(monkeypatch):
+    # GIVEN the version manager's recorders replaced by the counting wrappers
+    fake_version_manager(monkeypatch, counting=True)
+    calls = []
+    # WHEN it starts the thread that records an invocation's metric
+    started = metrics_batching.start_thread(
+        original_start_thread, lambda: calls.append("counted"), name="record-cloudwatch-metric-f:1"
+    )
+    # THEN the count runs at once, in place, and no thread is started
+    assert (calls, started) == (["counted"], None)
+
+
+def test_other_threads_and_uncounted_metrics_still_get_a_thread(monkeypatch):
+    # GIVEN LocalStack's own recorders (the counting wrappers not installed)
+    fake_version_manager(monkeypatch, counting=False)
+
+    def method():
+        raise AssertionError("ran in place")
+
+    # WHEN it starts a metric thread, and another of its threads
+    metric = metrics_batching.start_thread(
+        original_start_thread, method, name="record-cloudwatch-metric-f:1"
+    )
+    fake_version_manager(monkeypatch, counting=True)
+    other = metrics_batching.start_thread(original_start_thread, method, name="scale-environments")
+    # THEN both go to LocalStack's start_thread
+    assert metric == ("thread", "record-cloudwatch-metric-f:1")
+    assert other == ("thread", "scale-environments")

@@ -42,6 +42,7 @@ SPEEDUPS = (
     "lambda_active",
     "prewarm",
     "environment_pool",
+    "lambda_timers",
     "metrics_batching",
     "preload",
     "gc_freeze",

@@ -12,6 +12,8 @@ This counts the data points instead and sends them once per
 stores the same data points, so Sum, SampleCount, Minimum and Maximum come out
 the same; timestamps are those of the flush (within a second). The flushing
 thread stops when LocalStack does (``infra_stopping``), after a last flush.
+Counting is cheap, so an invocation's count runs on its own thread instead of
+the thread LocalStack starts for it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ RECORD_INVOCATION = Target(
 RECORD_ERROR = Target(
     VERSION_MANAGER, "record_cw_metric_error", LAMBDA_METRIC_SIGNATURE, hot_path=True
 )
+# Starts the thread that records each invocation's metric (imported from utils.threads).
+START_THREAD = Target(
+    VERSION_MANAGER,
+    "start_thread",
+    "(method: 'Callable[P, T]', params: Any = None, quiet: bool = False, "
+    "on_stop: collections.abc.Callable[['FuncThread'], None] | None = None, "
+    "_shutdown_hook: bool = True, name: str | None = None) -> localstack.utils.threads.FuncThread",
+    hot_path=True,
+)
+METRIC_THREAD_PREFIX = "record-cloudwatch-metric"
 DISPATCH_SQS_METRIC = Target(
     "localstack.services.sqs.provider",
     "CloudwatchDispatcher.dispatch_sqs_metric",
@@ -155,6 +167,26 @@ def lambda_wrappers(batcher: MetricBatcher):
     return record_cw_metric_invocation, record_cw_metric_error
 
 
+def counting_in_place() -> bool:
+    """Whether the version manager's metric recorders are the counting wrappers."""
+    import sys
+
+    module = sys.modules.get(VERSION_MANAGER)
+    recorders = (RECORD_INVOCATION, RECORD_ERROR)
+    return module is not None and all(
+        hasattr(target.resolve(module), "__subject__") for target in recorders
+    )
+
+
+def start_thread(original, method, *args, name=None, **kwargs):
+    """Count an invocation's metric on the invoking thread: a thread of its own
+    cost more than the count (starting one waits for a GIL hand-off)."""
+    if name and name.startswith(METRIC_THREAD_PREFIX) and not args and counting_in_place():
+        method()
+        return None  # the version manager keeps no reference to these threads
+    return original(method, *args, name=name, **kwargs)
+
+
 def sqs_wrapper(batcher: MetricBatcher):
     """The wrapper of the SQS provider's per-request metric dispatcher."""
 
@@ -189,4 +221,5 @@ def install() -> None:
     record_invocation, record_error = lambda_wrappers(batcher)
     RECORD_INVOCATION.patch(record_invocation)
     RECORD_ERROR.patch(record_error)
+    START_THREAD.patch(start_thread)
     DISPATCH_SQS_METRIC.patch(sqs_wrapper(batcher))

@@ -43,6 +43,7 @@ SPEEDUPS = (
     "prewarm",
     "environment_pool",
     "lambda_timers",
+    "lambda_logs",
     "metrics_batching",
     "preload",
     "gc_freeze",

@@ -1,0 +1,80 @@
+"""Ship the Lambda logs waiting for the same log stream in one PutLogEvents request.
+
+LocalStack's ``LogHandler`` (one per function version) takes each invocation's
+log from a queue and sends it with PutLogEvents: one whole request through
+botocore and the gateway per invocation. In a burst the queue backs up, and
+shipping the logs took a fifth of the engine's GIL time in a burst of 300
+executions (py-spy, BENCHMARKS.md, fourth round).
+
+This gives the handler a queue whose ``get`` returns the first waiting item
+merged with the items already waiting for the same log group and stream, in
+their order, within PutLogEvents' limits; the handler's loop sends them as one
+request. Nothing waits to be merged: a lone item goes out at once, as before.
+Lines are kept as they are; lines of merged items share one timestamp, as the
+lines of one invocation already do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+
+from sfnlocal.in_localstack.patching import Target
+
+QUEUE = Target("localstack.services.lambda_.invocation.logs", "Queue", "(maxsize=0)", hot_path=True)
+
+# PutLogEvents' limits: 10,000 events, 1,048,576 bytes (each message's UTF-8 bytes
+# plus 26) per request. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+MAX_EVENTS = 10_000
+MAX_BYTES = 1_048_576
+EVENT_OVERHEAD_BYTES = 26
+
+
+def size(logs: str) -> tuple[int, int]:
+    """(events, bytes) of one item's log as the handler sends it: a non-empty line each."""
+    lines = [line for line in logs.split("\n") if line]
+    return len(lines), sum(len(line.encode()) + 1 + EVENT_OVERHEAD_BYTES for line in lines)
+
+
+def _stream(item) -> tuple[str, str] | None:
+    """The item's (log group, log stream), or None for what is not a log (the shutdown pill)."""
+    group, stream = getattr(item, "log_group", None), getattr(item, "log_stream", None)
+    return (group, stream) if isinstance(group, str) and isinstance(stream, str) else None
+
+
+class MergingLogQueue(queue.Queue):
+    """A ``Queue`` whose ``get`` merges the waiting logs of the first item's stream."""
+
+    def _get(self):  # called with the queue's lock held, the queue not empty
+        first = self.queue.popleft()
+        key = _stream(first)
+        if key is None or not self.queue:
+            return first
+        events, size_bytes = size(first.logs)
+        parts, kept = [first.logs], []
+        while self.queue:
+            item = self.queue[0]
+            if _stream(item) is None:
+                break  # the shutdown pill: what follows it stays behind it
+            self.queue.popleft()
+            if _stream(item) != key:
+                kept.append(item)
+                continue
+            more_events, more_bytes = size(item.logs)
+            if events + more_events > MAX_EVENTS or size_bytes + more_bytes > MAX_BYTES:
+                kept.append(item)
+                break
+            events, size_bytes = events + more_events, size_bytes + more_bytes
+            parts.append(item.logs)
+        self.queue.extendleft(reversed(kept))
+        if len(parts) == 1:
+            return first
+        return dataclasses.replace(first, logs="\n".join(parts))
+
+
+def merging_queue(original, maxsize=0) -> MergingLogQueue:
+    return MergingLogQueue(maxsize)
+
+
+def install() -> None:
+    QUEUE.patch(merging_queue)

@@ -24,6 +24,7 @@ FIXES: tuple[str, ...] = (
     "sdk_metadata",
     "redrive_fields",
     "assign_string_literals",
+    "executions_snapshot",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

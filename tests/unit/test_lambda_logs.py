@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 from sfnlocal.in_localstack.speedups import lambda_logs
@@ -92,3 +94,30 @@ def test_a_request_stays_within_put_log_events_limits(monkeypatch):
 
 def test_the_byte_limit_counts_each_events_overhead():
     assert lambda_logs.size("héllo\n\nworld") == (2, (6 + 1 + 26) + (5 + 1 + 26))
+
+
+def test_a_blocking_get_waits_a_moment_to_send_what_arrives_meanwhile_together():
+    # GIVEN a handler's queue that lingers 0.3 s, and one log in it
+    log_queue = MergingLogQueue(linger=0.3)
+    log_queue.put(item("a", "first\n"))
+    # WHEN another log of the stream arrives while the handler waits
+    threading.Timer(0.05, lambda: log_queue.put(item("a", "second\n"))).start()
+    started = time.monotonic()
+    taken = log_queue.get()
+    # THEN both go out as one, after the linger, not before
+    assert taken == item("a", "first\n\nsecond\n")
+    assert time.monotonic() - started >= 0.3
+
+
+def test_the_shutdown_pill_ends_the_wait_at_once():
+    # GIVEN a queue that would linger 30 s, a log and the shutdown pill in it
+    log_queue = MergingLogQueue(linger=30)
+    pill = ShutdownPill()
+    log_queue.put(item("a", "last\n"))
+    log_queue.put(pill)
+    # WHEN the handler takes them
+    started = time.monotonic()
+    taken = [log_queue.get(), log_queue.get()]
+    # THEN the log and then the pill come without the wait
+    assert taken == [item("a", "last\n"), pill]
+    assert time.monotonic() - started < 5

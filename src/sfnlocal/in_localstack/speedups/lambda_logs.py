@@ -6,18 +6,22 @@ botocore and the gateway per invocation. In a burst the queue backs up, and
 shipping the logs took a fifth of the engine's GIL time in a burst of 300
 executions (py-spy, BENCHMARKS.md, fourth round).
 
-This gives the handler a queue whose ``get`` returns the first waiting item
-merged with the items already waiting for the same log group and stream, in
-their order, within PutLogEvents' limits; the handler's loop sends them as one
-request. Nothing waits to be merged: a lone item goes out at once, as before.
-Lines are kept as they are; lines of merged items share one timestamp, as the
-lines of one invocation already do.
+This gives the handler a queue whose ``get`` waits ``LINGER_SECONDS`` after
+the first log arrives, then returns it merged with the items waiting for the
+same log group and stream, in their order, within PutLogEvents' limits; the
+handler's loop sends them as one request. Without the wait there is seldom a
+second one to merge (a burst invokes each function a few times a second), and
+a log reaching CloudWatch Logs half a second later is within what AWS takes to
+deliver Lambda's logs. Stopping the handler (its shutdown pill) ends the wait
+at once. Lines are kept as they are; lines of merged items share one
+timestamp, as the lines of one invocation already do.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import queue
+import time
 
 from sfnlocal.in_localstack.patching import Target
 
@@ -25,6 +29,7 @@ QUEUE = Target("localstack.services.lambda_.invocation.logs", "Queue", "(maxsize
 
 # PutLogEvents' limits: 10,000 events, 1,048,576 bytes (each message's UTF-8 bytes
 # plus 26) per request. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+LINGER_SECONDS = 0.5
 MAX_EVENTS = 10_000
 MAX_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26
@@ -44,6 +49,27 @@ def _stream(item) -> tuple[str, str] | None:
 
 class MergingLogQueue(queue.Queue):
     """A ``Queue`` whose ``get`` merges the waiting logs of the first item's stream."""
+
+    def __init__(self, maxsize: int = 0, linger: float = LINGER_SECONDS) -> None:
+        super().__init__(maxsize)
+        self.linger = linger
+
+    def get(self, block=True, timeout=None):
+        if block and timeout is None and self.linger > 0:
+            self._linger()
+        return super().get(block, timeout)
+
+    def _linger(self) -> None:
+        """Wait for a first item, then ``linger`` seconds more (or until the pill)."""
+        with self.not_empty:
+            while not self._qsize():
+                self.not_empty.wait()
+            deadline = time.monotonic() + self.linger
+            while not any(_stream(item) is None for item in self.queue):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self.not_empty.wait(left)  # each put wakes it: the pill ends it early
 
     def _get(self):  # called with the queue's lock held, the queue not empty
         first = self.queue.popleft()

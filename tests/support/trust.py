@@ -358,11 +358,15 @@ class DeadLetters:
 
 
 def log_lines(logs_client, group: str, since_ms: int) -> list[str]:
-    """Every log line of a log group since a moment (epoch ms)."""
+    """Every log line of a log group since a moment (epoch ms); none while the group
+    does not exist yet (Lambda creates it with a function's first shipped log)."""
     lines: list[str] = []
     kwargs = {"logGroupName": group, "startTime": since_ms}
     while True:
-        page = logs_client.filter_log_events(**kwargs)
+        try:
+            page = logs_client.filter_log_events(**kwargs)
+        except logs_client.exceptions.ResourceNotFoundException:
+            return lines
         lines += [event["message"] for event in page["events"]]
         if not page.get("nextToken"):
             return lines

@@ -96,9 +96,23 @@ def test_the_byte_limit_counts_each_events_overhead():
     assert lambda_logs.size("héllo\n\nworld") == (2, (6 + 1 + 26) + (5 + 1 + 26))
 
 
+def test_the_first_log_goes_out_at_once():
+    # GIVEN a handler's queue that would linger 30 s, and its first log
+    log_queue = MergingLogQueue(linger=30)
+    log_queue.put(item("a", "first\n"))
+    # WHEN the handler takes it
+    started = time.monotonic()
+    taken = log_queue.get()
+    # THEN it comes without the wait
+    assert taken == item("a", "first\n")
+    assert time.monotonic() - started < 5
+
+
 def test_a_blocking_get_waits_a_moment_to_send_what_arrives_meanwhile_together():
-    # GIVEN a handler's queue that lingers 0.3 s, and one log in it
+    # GIVEN a handler's queue that lingers 0.3 s, past its first log, and one log in it
     log_queue = MergingLogQueue(linger=0.3)
+    log_queue.put(item("a", "first\n"))
+    log_queue.get()
     log_queue.put(item("a", "first\n"))
     # WHEN another log of the stream arrives while the handler waits
     threading.Timer(0.05, lambda: log_queue.put(item("a", "second\n"))).start()
@@ -112,6 +126,8 @@ def test_a_blocking_get_waits_a_moment_to_send_what_arrives_meanwhile_together()
 def test_the_shutdown_pill_ends_the_wait_at_once():
     # GIVEN a queue that would linger 30 s, a log and the shutdown pill in it
     log_queue = MergingLogQueue(linger=30)
+    log_queue.put(item("a", "first\n"))
+    log_queue.get()
     pill = ShutdownPill()
     log_queue.put(item("a", "last\n"))
     log_queue.put(pill)

@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+from sfnlocal.waiting import wait_for
 from tests.support.trust import assert_queue_empty, log_lines
 
 pytestmark = pytest.mark.integration
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.integration
 DEAD_LETTER_TIMEOUT = 90
 """The approver makes a message it can never approve visible again at once, so its three
 receives take seconds; the rest is the event source mapping's back-off on an empty queue."""
+LOGS_TIMEOUT = 30
 
 
 @pytest.mark.parametrize(
@@ -84,20 +86,28 @@ def test_approval_messages_that_cannot_be_approved_go_to_the_dead_letter_queue(
     for case, message_id in sent.items():
         assert letters[message_id]["Body"] == bodies[case], case
         assert int(letters[message_id]["Attributes"]["ApproximateReceiveCount"]) >= 3, case
-    # AND the approver logged, for each, why it could not approve it
-    logs = "\n".join(
-        log_lines(
-            stack.client("logs"),
-            f"/aws/lambda/{stack.outputs.functions['ApproveRequest'].name}",
-            since_ms,
-        )
+    # AND the approver logged, for each, why it could not approve it (as on AWS, a
+    # function's log reaches CloudWatch Logs a moment after the invocation)
+    reasons = {
+        case: f"Step Functions rejected the task token of message {message_id}: "
+        if "token (" in case or case == "unknown token"
+        else f"Message {message_id} is not an approval request: "
+        for case, message_id in sent.items()
+    }
+    group = f"/aws/lambda/{stack.outputs.functions['ApproveRequest'].name}"
+
+    def not_logged_yet() -> list[str]:
+        logs = "\n".join(log_lines(stack.client("logs"), group, since_ms))
+        return [case for case, reason in reasons.items() if reason not in logs]
+
+    wait_for(
+        not_logged_yet,
+        LOGS_TIMEOUT,
+        f"the approver's reasons in {group}",
+        interval=0.5,
+        done=lambda missing: not missing,
+        describe=lambda missing: f"not logged: {missing}",
     )
-    for case, message_id in sent.items():
-        if "token (" in case or case == "unknown token":
-            reason = f"Step Functions rejected the task token of message {message_id}: "
-        else:
-            reason = f"Message {message_id} is not an approval request: "
-        assert reason in logs, (case, logs[-3000:])
     # AND the real execution was approved and traded all the same
     execution = workflow.wait(running)
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)

@@ -12,8 +12,11 @@ same log group and stream, in their order, within PutLogEvents' limits; the
 handler's loop sends them as one request. Without the wait there is seldom a
 second one to merge (a burst invokes each function a few times a second), and
 a log reaching CloudWatch Logs half a second later is within what AWS takes to
-deliver Lambda's logs. Stopping the handler (its shutdown pill) ends the wait
-at once. Lines are kept as they are; lines of merged items share one
+deliver Lambda's logs. A handler's first log goes out at once, as before: it
+creates the log group and loads the Logs service at the usual moment, not at a
+stop that comes right after (a stop waits 2 s for the handler, and loading the
+service takes about as long). Stopping the handler (its shutdown pill) ends
+the wait at once. Lines are kept as they are; lines of merged items share one
 timestamp, as the lines of one invocation already do.
 """
 
@@ -53,11 +56,14 @@ class MergingLogQueue(queue.Queue):
     def __init__(self, maxsize: int = 0, linger: float = LINGER_SECONDS) -> None:
         super().__init__(maxsize)
         self.linger = linger
+        self._first_given = False
 
     def get(self, block=True, timeout=None):
-        if block and timeout is None and self.linger > 0:
+        if block and timeout is None and self.linger > 0 and self._first_given:
             self._linger()
-        return super().get(block, timeout)
+        item = super().get(block, timeout)
+        self._first_given = True  # only the handler's thread gets: no race
+        return item
 
     def _linger(self) -> None:
         """Wait for a first item, then ``linger`` seconds more (or until the pill)."""

@@ -26,6 +26,7 @@ from sfnlocal.in_localstack.patching import Target
 LOG = logging.getLogger(__name__)
 
 SETTING = Target("localstack.config", "IN_MEMORY_CLIENT", "builtins.bool", kind="value")
+# Not patched here: LocalStack's own patch, applied once its target is checked.
 ENDPOINT_PATCH = Target(
     "localstack.aws.client",
     "botocore_in_memory_endpoint_patch",
@@ -34,17 +35,12 @@ ENDPOINT_PATCH = Target(
 )
 
 
-def applied(patch):
-    """The endpoint patch, applied (LocalStack's start does it when the setting was on)."""
-    if not patch.is_applied:
-        patch.apply()
-    return patch
-
-
 def install() -> None:
     problems = [problem for target in (ENDPOINT_PATCH, SETTING) if (problem := target.problem())]
     if problems:
         LOG.warning("sfnlocal: internal clients stay on HTTP: %s", "; ".join(problems))
         return
-    ENDPOINT_PATCH.patch(applied)
+    import localstack.aws.client as client  # imported, and checked, by ENDPOINT_PATCH.problem()
+
+    client.botocore_in_memory_endpoint_patch.apply()  # a no-op when LocalStack applied it
     SETTING.patch(lambda _current: True)

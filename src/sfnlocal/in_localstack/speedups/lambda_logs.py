@@ -30,9 +30,9 @@ from sfnlocal.in_localstack.patching import Target
 
 QUEUE = Target("localstack.services.lambda_.invocation.logs", "Queue", "(maxsize=0)", hot_path=True)
 
+LINGER_SECONDS = 0.5
 # PutLogEvents' limits: 10,000 events, 1,048,576 bytes (each message's UTF-8 bytes
 # plus 26) per request. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
-LINGER_SECONDS = 0.5
 MAX_EVENTS = 10_000
 MAX_BYTES = 1_048_576
 EVENT_OVERHEAD_BYTES = 26
@@ -86,10 +86,11 @@ class MergingLogQueue(queue.Queue):
         parts, kept = [first.logs], []
         while self.queue:
             item = self.queue[0]
-            if _stream(item) is None:
+            stream = _stream(item)
+            if stream is None:
                 break  # the shutdown pill: what follows it stays behind it
             self.queue.popleft()
-            if _stream(item) != key:
+            if stream != key:
                 kept.append(item)
                 continue
             more_events, more_bytes = size(item.logs)

@@ -19,6 +19,7 @@ the thread LocalStack starts for it.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -169,8 +170,6 @@ def lambda_wrappers(batcher: MetricBatcher):
 
 def counting_in_place() -> bool:
     """Whether the version manager's metric recorders are the counting wrappers."""
-    import sys
-
     module = sys.modules.get(VERSION_MANAGER)
     recorders = (RECORD_INVOCATION, RECORD_ERROR)
     return module is not None and all(

@@ -82,7 +82,8 @@ INTENDED_DIFFERENCES = frozenset(
         "SFNLOCAL_OUTPUTS",
         # Where it listens: every interface of the container; the host's loopback on
         # LOCALSTACK_PORT, with hypercorn, which binds the address given (LocalStack's
-        # default twisted gateway ignores GATEWAY_LISTEN's host and binds every interface).
+        # default twisted gateway ignores GATEWAY_LISTEN's host and binds every interface;
+        # the twisted_gateway speed-up makes it bind the host, and then runs twisted).
         "GATEWAY_LISTEN",
         "GATEWAY_SERVER",
         "LOCALSTACK_HOST",

@@ -33,6 +33,7 @@ FIXES: tuple[str, ...] = (
 SPEEDUPS = (
     "switch_interval",
     "in_memory_clients",
+    "twisted_gateway",
     "service_catalog",
     "esm_wakeup",
     "esm_concurrency",

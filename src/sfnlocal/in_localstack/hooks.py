@@ -25,6 +25,7 @@ FIXES: tuple[str, ...] = (
     "redrive_fields",
     "assign_string_literals",
     "executions_snapshot",
+    "keep_alive",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

@@ -1,6 +1,7 @@
 """A client's calls to the stack share one connection, as HTTP/1.1 connections persist
 by default (RFC 9112, section 9.3) and AWS's endpoints keep them open: the gateway does
-not answer ``Connection: close`` (speedups/twisted_gateway.py)."""
+not answer ``Connection: close`` (fixes/keep_alive.py on hypercorn; twisted, the
+container's gateway and the embedded one's with speedups/twisted_gateway.py, never did)."""
 
 from __future__ import annotations
 

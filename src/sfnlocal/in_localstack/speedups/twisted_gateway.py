@@ -4,13 +4,12 @@ The embedded engine starts with ``GATEWAY_SERVER=hypercorn`` (engine/settings.py
 because LocalStack's default server, twisted, binds every interface whatever host
 GATEWAY_LISTEN names (its ``register`` passes the host for IPv6 only: "TODO:
 interface = host?"), and the embedded engine must listen on loopback only.
-Hypercorn costs more per request: the asyncio loop, h11 and the ASGI-to-WSGI hand-off
-run under the GIL beside everything else, and every response carries
-``Connection: close`` (LocalStack's work-around of slow keep-alive in hypercorn,
-localstack/localstack#6557), so every call of a client opens a new connection: the
-approver's SendTaskSuccess, a user's StartExecution and polling. Measured
-(BENCHMARKS.md, fifth round): 7.3 to 8.1 ms of engine CPU per ListStateMachines
-over hypercorn, 3.7 to 4.4 ms over twisted, whose connections stay open.
+Hypercorn costs more per request: its asyncio loop, h11 and the ASGI-to-WSGI
+hand-off run under the GIL beside everything else, for every call from outside the
+engine (the approver's SendTaskSuccess, a user's StartExecution and polling).
+Measured (BENCHMARKS.md, fifth round), engine CPU per botocore ListStateMachines:
+6.3 to 6.4 ms over hypercorn with its connections kept open (fixes/keep_alive.py),
+7.3 to 8.3 ms without; 3.5 to 4.9 ms over twisted.
 
 This binds each twisted listener to its GATEWAY_LISTEN host, then switches a
 hypercorn setting to twisted: both or neither, so a LocalStack this was not

@@ -26,6 +26,7 @@ FIXES: tuple[str, ...] = (
     "assign_string_literals",
     "executions_snapshot",
     "keep_alive",
+    "metric_statistics_snapshot",
 )
 """Modules of ``fixes/``, in order: AWS behaviour LocalStack 2026.3.0 gets wrong."""
 

@@ -182,6 +182,11 @@ class Target:
         LOG.debug("sfnlocal: patched %s", self)
 
 
+def problems(*targets: Target) -> list[str]:
+    """Why any of ``targets`` cannot be patched here (for patches applied all or none)."""
+    return [problem for target in targets if (problem := target.problem())]
+
+
 def _falling_back(target: Target, wrapper: Callable[..., Any]) -> Callable[..., Any]:
     """``wrapper``, but when it raises before the original ran, the original's result."""
 

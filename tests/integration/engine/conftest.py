@@ -14,6 +14,14 @@ from tests.support.resources import create_function
 
 
 @pytest.fixture(scope="session")
+def engine_python() -> str:
+    """The engine environment's Python (what runs LocalStack), for checks run inside it."""
+    python = EngineSettings().engine_python
+    assert python.exists(), f"{python} is missing: run 'make envs'"
+    return str(python)
+
+
+@pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedEngine]:
     settings = EngineSettings(
         port=free_port(), state_dir_override=tmp_path_factory.mktemp("engine-state")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 
-from sfnlocal.engine.settings import EngineSettings
-
 CHECK_TIMEOUT = 120
 
 INSTALL_THEN_UNDO = """
@@ -27,14 +25,14 @@ print(json.dumps(seen))
 """
 
 
-def test_installing_turns_the_setting_and_its_endpoint_patch_on_and_undo_restores_false():
+def test_installing_turns_the_setting_and_its_endpoint_patch_on_and_undo_restores_false(
+    engine_python: str,
+):
     # GIVEN the engine's environment, with LocalStack's IN_MEMORY_CLIENT off (its default)
-    python = EngineSettings().engine_python
-    assert python.exists(), f"{python} is missing: run 'make envs'"
 
     # WHEN the speed-up is installed there, then every patch undone
     result = subprocess.run(
-        [str(python), "-c", INSTALL_THEN_UNDO],
+        [engine_python, "-c", INSTALL_THEN_UNDO],
         capture_output=True,
         text=True,
         timeout=CHECK_TIMEOUT,

@@ -8,7 +8,6 @@ import json
 import pkgutil
 import subprocess
 
-from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.in_localstack import fixes, patching, speedups
 
 CHECK_TIMEOUT = 300
@@ -22,14 +21,12 @@ def declared_targets() -> set[str]:
     return {str(target) for target in patching.TARGETS}
 
 
-def test_every_patch_target_exists_in_the_engine_with_its_expected_signature():
+def test_every_patch_target_exists_in_the_engine_with_its_expected_signature(engine_python: str):
     # GIVEN the engine's environment, with LocalStack as requirements/engine.txt pins it
-    python = EngineSettings().engine_python
-    assert python.exists(), f"{python} is missing: run 'make envs'"
 
     # WHEN the patch check runs there (it imports every patch module, applies none)
     result = subprocess.run(
-        [str(python), "-m", "sfnlocal.in_localstack.patching"],
+        [engine_python, "-m", "sfnlocal.in_localstack.patching"],
         capture_output=True,
         text=True,
         timeout=CHECK_TIMEOUT,

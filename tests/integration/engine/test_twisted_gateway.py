@@ -9,7 +9,6 @@ import subprocess
 import pytest
 
 from sfnlocal.engine.ports import free_port
-from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.waiting import wait_for
 from tests.support.trust import listeners
 
@@ -36,17 +35,11 @@ print(json.dumps({"undone": config.GATEWAY_SERVER}), flush=True)
 """
 
 
-def _engine_python() -> str:
-    python = EngineSettings().engine_python
-    assert python.exists(), f"{python} is missing: run 'make envs'"
-    return str(python)
-
-
-def test_twisted_listens_on_the_listen_address_only_and_replaces_hypercorn():
+def test_twisted_listens_on_the_listen_address_only_and_replaces_hypercorn(engine_python: str):
     # GIVEN the engine's environment set up as the embedded engine is: hypercorn on loopback
     port = free_port()
     with subprocess.Popen(
-        [_engine_python(), "-c", REGISTER_THEN_LIST, str(port)],
+        [engine_python, "-c", REGISTER_THEN_LIST, str(port)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -74,7 +67,9 @@ def test_twisted_listens_on_the_listen_address_only_and_replaces_hypercorn():
 
 
 @pytest.mark.parametrize("configured", ["twisted", "werkzeug"])
-def test_a_gateway_server_other_than_hypercorn_is_left_as_configured(configured: str):
+def test_a_gateway_server_other_than_hypercorn_is_left_as_configured(
+    configured: str, engine_python: str
+):
     # GIVEN the engine's environment with another gateway server configured
     script = (
         "import localstack.config as config\n"
@@ -85,7 +80,7 @@ def test_a_gateway_server_other_than_hypercorn_is_left_as_configured(configured:
 
     # WHEN the speed-up is installed
     result = subprocess.run(
-        [_engine_python(), "-c", script],
+        [engine_python, "-c", script],
         capture_output=True,
         text=True,
         timeout=CHECK_TIMEOUT,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 
-from sfnlocal.in_localstack.patching import Target
+from sfnlocal.in_localstack.patching import Target, problems
 
 LOG = logging.getLogger(__name__)
 
@@ -36,11 +36,10 @@ ENDPOINT_PATCH = Target(
 
 
 def install() -> None:
-    problems = [problem for target in (ENDPOINT_PATCH, SETTING) if (problem := target.problem())]
-    if problems:
-        LOG.warning("sfnlocal: internal clients stay on HTTP: %s", "; ".join(problems))
+    if found := problems(ENDPOINT_PATCH, SETTING):
+        LOG.warning("sfnlocal: internal clients stay on HTTP: %s", "; ".join(found))
         return
-    import localstack.aws.client as client  # imported, and checked, by ENDPOINT_PATCH.problem()
+    import localstack.aws.client as client  # imported, and checked, by problems() above
 
     client.botocore_in_memory_endpoint_patch.apply()  # a no-op when LocalStack applied it
     SETTING.patch(lambda _current: True)

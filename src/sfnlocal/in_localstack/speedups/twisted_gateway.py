@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from sfnlocal.in_localstack.patching import Target
+from sfnlocal.in_localstack.patching import Target, problems
 
 LOG = logging.getLogger(__name__)
 
@@ -59,9 +59,8 @@ def register_on_listen_hosts(_original, self, gateway, listen, ssl_creds=None) -
 
 
 def install() -> None:
-    problems = [problem for target in (REGISTER, SETTING) if (problem := target.problem())]
-    if problems:
-        LOG.warning("sfnlocal: the gateway stays as configured: %s", "; ".join(problems))
+    if found := problems(REGISTER, SETTING):
+        LOG.warning("sfnlocal: the gateway stays as configured: %s", "; ".join(found))
         return
     REGISTER.patch(register_on_listen_hosts)
     SETTING.patch(lambda current: "twisted" if current == REPLACED_SERVER else current)

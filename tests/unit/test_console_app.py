@@ -174,7 +174,7 @@ def test_a_status_never_moves_a_state_so_both_drawings_share_the_layout():
     status = {name: graph.SUCCEEDED for name in DEFINITION["States"] if name != "Sell Stock"}
 
     def positions(dot) -> dict[str, str]:
-        laid = json.loads(dot.pipe(format="json"))
+        laid = json.loads(graph.lay_out(dot, "json"))
         return {node["name"]: node["pos"] for node in laid["objects"]}
 
     plain = positions(graph.dot_graph(DEFINITION))
@@ -199,3 +199,20 @@ def test_the_path_taken_is_marked_and_the_image_escapes_state_names():
 def test_the_console_package_holds_its_assets():
     assert (Path(HERE) / "static" / "console.js").is_file()
     assert (Path(HERE) / "templates" / "base.html").is_file()
+
+
+def test_the_layout_needs_no_graphviz_on_the_path(monkeypatch):
+    # GIVEN a machine with no program on PATH at all (no system Graphviz)
+    monkeypatch.setenv("PATH", "")
+    graph._layout.cache_clear()
+    # WHEN the sample is laid out and drawn THEN the tooling's own layout program does it
+    assert graph.layout(DEFINITION).rows()[0] == ["Check Stock Price"]
+    assert graph.render(DEFINITION, {}, "RUNNING", "t", "png").startswith(b"\x89PNG")
+
+
+def test_a_missing_layout_program_is_one_error_with_its_fix(monkeypatch):
+    monkeypatch.setattr(graph, "DOT_PROGRAM", "no-such-layout-program")
+    with pytest.raises(UserError) as raised:
+        graph.render(DEFINITION, {}, "RUNNING", "t", "svg")
+    assert "'no-such-layout-program' is not installed" in raised.value.problem
+    assert "make envs" in raised.value.fix

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from sfnlocal.engine import processes
 from sfnlocal.engine.ports import ensure_port_free
 from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
-from sfnlocal.workflow.graph import INSTALL_FIX
+from sfnlocal.workflow.graph import dot_program
 
 from .settings import ConsoleSettings
 
@@ -66,11 +65,7 @@ class ConsoleProcess:
         """Starts the console unless it runs; returns its URL. Raises UserError."""
         if found := self.running():
             return found[1]
-        if shutil.which("dot") is None:
-            raise UserError(
-                "Graphviz's 'dot' is not installed (the console lays out its graph with it)",
-                INSTALL_FIX,
-            )
+        dot_program()  # the console lays out its graph with it: say so now, not on a page
         ensure_port_free(
             self.console.port, variable="CONSOLE_PORT", what="another console or web server"
         )

@@ -1,13 +1,25 @@
 """The state machine as a graph: its edges, each state's status in one
-execution, and its layout by Graphviz (``dot``), the one layout both the web
-console (as coordinates) and ``sfnlocal graph`` (as SVG and PNG) draw."""
+execution, and its layout by Graphviz's ``dot``, the one layout both the web
+console (as coordinates) and ``sfnlocal graph`` (as SVG and PNG) draw.
+
+The DOT text is written with the ``graphviz`` package; ``graphviz-pure`` (a
+wheel of the tooling's lock holding a static build of ``dot``) lays it out, so
+no system package is needed. Measured against Debian's Graphviz 2.43 on the
+sample: the same ranks and order, every state within 1.4 points, and the
+same picture in its bundled Arimo font. ``graphviz`` cannot run it itself (it
+runs a program named ``dot`` from PATH), hence :func:`_run_dot`.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sysconfig
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -29,7 +41,10 @@ START, END = "start", "end"
 STATE_SIZE = (3.6, 0.8)  # inches, Graphviz's unit
 END_SIZE = (0.9, 0.36)
 FONT = "Helvetica"
-INSTALL_FIX = "install Graphviz: 'sudo scripts/install-console-deps.sh' (Debian package graphviz)"
+DOT_PROGRAM = "graphviz-pure"
+"""The layout program the tooling's lock installs beside its Python (PyPI ``graphviz-pure``)."""
+DOT_TIMEOUT = 30  # seconds; the sample takes about 10 ms
+INSTALL_FIX = "run 'make envs': it installs the tooling's locked packages, graphviz-pure among them"
 
 
 @dataclass(frozen=True)
@@ -248,16 +263,43 @@ def dot_graph(
     return dot
 
 
-def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
+def dot_program() -> Path:
+    """The layout program of this environment (or on PATH); UserError when there is none."""
+    beside = Path(sysconfig.get_path("scripts")) / DOT_PROGRAM
+    if beside.is_file():
+        return beside
+    if found := shutil.which(DOT_PROGRAM):
+        return Path(found)
+    raise UserError(f"Graphviz's layout program '{DOT_PROGRAM}' is not installed", INSTALL_FIX)
+
+
+def _run_dot(source: str, fmt: str) -> bytes:
+    """``dot -T<fmt>`` on the DOT text, by the layout program of the tooling's lock."""
     try:
-        return dot.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise UserError("Graphviz's 'dot' is not installed", INSTALL_FIX) from None
-    except graphviz.CalledProcessError as error:
+        done = subprocess.run(
+            [str(dot_program()), f"-T{fmt}"],
+            input=source.encode(),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
         raise UserError(
-            f"Graphviz could not lay out the state machine: {error.stderr!r:.300}",
+            f"Graphviz took over {DOT_TIMEOUT} s to lay out the state machine",
             "check the state machine's definition ('make check')",
         ) from None
+    if done.returncode != 0:
+        problem = done.stderr.decode(errors="replace").strip()
+        raise UserError(
+            f"Graphviz could not lay out the state machine: {problem:.300}",
+            "check the state machine's definition ('make check')",
+        )
+    return done.stdout
+
+
+def lay_out(dot: graphviz.Digraph, fmt: str) -> bytes:
+    """The graph laid out, as ``fmt`` ("json", "svg", "png")."""
+    return _run_dot(dot.source, fmt)
 
 
 def _point(text: str, height: float) -> tuple[float, float]:
@@ -272,7 +314,7 @@ def _inches(value: str) -> float:
 @lru_cache(maxsize=16)
 def _layout(definition_json: str) -> Layout:
     definition = json.loads(definition_json)
-    laid = json.loads(_pipe(dot_graph(definition), "json"))
+    laid = json.loads(lay_out(dot_graph(definition), "json"))
     height = float(laid["bb"].split(",")[3])
     names = {node: name for name, node in _ids(definition).items()}
     boxes, by_gvid = [], {}
@@ -320,7 +362,7 @@ def render(
     fmt: str,
 ) -> bytes:
     """The graph with the path one execution took, as ``fmt`` ("svg" or "png")."""
-    return _pipe(dot_graph(definition, status, execution_status, title), fmt)
+    return lay_out(dot_graph(definition, status, execution_status, title), fmt)
 
 
 def svg(

@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, wait
 from typing import Any
@@ -30,9 +31,21 @@ class FakeStepFunctions:
         self.delays: dict[str, float] = {}
         self.together: threading.Barrier | None = None
         self.hanging: dict[str, threading.Event] = {}
+        self.arrived: dict[str, threading.Event] = defaultdict(threading.Event)
+        self.returned: dict[str, threading.Event] = defaultdict(threading.Event)
         self._lock = threading.Lock()
 
     def send_task_success(self, **kwargs: Any) -> dict[str, Any]:
+        token = kwargs["taskToken"]
+        with self._lock:
+            self.arrived[token].set()
+        try:
+            return self._answer(kwargs)
+        finally:
+            with self._lock:
+                self.returned[token].set()
+
+    def _answer(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         time.sleep(self.delays.get(kwargs["taskToken"], 0))
         if self.together:
             self.together.wait()
@@ -328,16 +341,6 @@ def test_the_sqs_client_is_made_once_per_region_with_no_network(monkeypatch: pyt
         app._sqs_client.cache_clear()
 
 
-class Context:
-    """The part of LambdaContext the approver uses."""
-
-    def __init__(self, timeout_ms: int) -> None:
-        self._deadline = time.monotonic() + timeout_ms / 1000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return int((self._deadline - time.monotonic()) * 1000)
-
-
 class FixedContext:
     """A LambdaContext whose function has ``remaining_ms`` left, however long the test takes."""
 
@@ -355,13 +358,17 @@ class FakeClock(app.Clock):
     """The handler's clock: its waits are recorded, then pass in no time.
 
     A wait lasts until the calls that can answer have answered (``until``: every call,
-    or the first one), then the clock moves on by the seconds the handler waited for.
+    or the first one) and the calls in ``in_flight`` have reached Step Functions, then
+    the clock moves on by the seconds the handler waited for.
     """
 
-    def __init__(self, until: str = ALL_COMPLETED) -> None:
+    def __init__(
+        self, until: str = ALL_COMPLETED, in_flight: tuple[threading.Event, ...] = ()
+    ) -> None:
         self.time = 1000.0
         self.waits: list[float | None] = []
         self.until = until
+        self.in_flight = in_flight
 
     def now(self) -> float:
         return self.time
@@ -369,6 +376,8 @@ class FakeClock(app.Clock):
     def wait(self, futures, seconds):
         self.waits.append(seconds)
         wait(futures, timeout=CALLS_DEADLINE, return_when=self.until)
+        for arrived in self.in_flight:
+            assert arrived.wait(CALLS_DEADLINE), "a call never reached Step Functions"
         self.time += seconds or 0
 
 
@@ -384,11 +393,14 @@ def test_the_records_of_a_batch_are_approved_in_parallel(sfn: FakeStepFunctions)
 
 
 @pytest.fixture
-def released() -> Iterator[threading.Event]:
-    """Set once the test is over: what a hanging call waits for."""
+def released(sfn: FakeStepFunctions) -> Iterator[threading.Event]:
+    """Set once the test is over: what a hanging call waits for. The calls it held
+    back then end before the next test starts, so none reaches another test's fake."""
     event = threading.Event()
     yield event
     event.set()
+    for token in sfn.hanging:
+        assert sfn.returned[token].wait(CALLS_DEADLINE), f"the call for {token} never ended"
 
 
 def test_a_call_that_outlasts_the_function_is_reported_before_the_timeout(
@@ -400,7 +412,7 @@ def test_a_call_that_outlasts_the_function_is_reported_before_the_timeout(
     # GIVEN a batch where one call hangs beyond the function's 2 s timeout
     sfn.hanging = {"slow": released}
     event = {"Records": [record("m1", approval("fast")), record("m2", approval("slow"))]}
-    clock = FakeClock(until=FIRST_COMPLETED)
+    clock = FakeClock(until=FIRST_COMPLETED, in_flight=(sfn.arrived["slow"],))
     # WHEN the approver runs
     with caplog.at_level(logging.INFO):
         result = app.handler(event, FixedContext(2000), clock)
@@ -429,7 +441,7 @@ def test_an_unexpected_error_fails_only_its_record(
     event = {"Records": [record("m1", approval("t1")), record("m2", approval("t2"))]}
     # WHEN the approver runs THEN that record is reported (and logged), the other approved
     with caplog.at_level(logging.INFO):
-        assert app.handler(event, Context(3000)) == {
+        assert app.handler(event, FixedContext(3000), FakeClock()) == {
             "batchItemFailures": [{"itemIdentifier": "m2"}]
         }
     assert [call["taskToken"] for call in sfn.calls] == ["t1"]
@@ -442,5 +454,5 @@ def test_failures_are_reported_in_the_order_of_the_batch(sfn: FakeStepFunctions)
     sfn.delays = {f"t{n}": (6 - n) * 0.02 for n in range(6)}
     event = {"Records": [record(f"m{n}", approval(f"t{n}")) for n in range(6)]}
     # THEN batchItemFailures follows the batch's order
-    result = app.handler(event, Context(3000))
+    result = app.handler(event, FixedContext(3000), FakeClock())
     assert result == {"batchItemFailures": [{"itemIdentifier": f"m{n}"} for n in range(6)]}

@@ -40,14 +40,17 @@ def test_a_started_timer_runs_its_function_with_its_arguments_after_its_interval
 
 
 def test_a_cancelled_timer_never_runs_and_leaves_the_scheduler():
-    # GIVEN a started timer of 100 ms, and one of 200 ms after it
-    scheduler = TimerScheduler()
+    # GIVEN a started timer of 100 ms, and one of 200 ms after it, on a clock that
+    # stands still until the test moves it (so neither can be due too early)
+    now = [0.0]
+    scheduler = TimerScheduler(clock=lambda: now[0])
     cancelled, cancelled_fired = fired_flag(scheduler, 0.1)
     later, later_fired = fired_flag(scheduler, 0.2)
     cancelled.start()
     later.start()
-    # WHEN the first is cancelled before it is due
+    # WHEN the first is cancelled before it is due, and then both are due
     cancelled.cancel()
+    now[0] = 1.0
     # THEN only the other runs, and nothing is left pending
     assert later_fired.wait(WAIT), "the later timer did not run within 5 s"
     assert not cancelled_fired.is_set()

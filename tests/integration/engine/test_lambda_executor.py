@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from sfnlocal.waiting import wait_for
 from tests.integration.engine.conftest import client
 from tests.support.resources import function_log_messages
 
@@ -93,8 +94,13 @@ def test_asynchronous_invoke_runs_the_handler(engine, lambda_client, make_functi
         FunctionName=name, InvocationType="Event", Payload=json.dumps({"n": 7})
     )
     assert response["StatusCode"] == 202
+
     # THEN the handler ran (and a boto3 call from inside it reached the stack)
-    messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=20).get("Messages", [])
+    def received() -> list | None:
+        answer = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=5)
+        return answer.get("Messages") or None
+
+    messages = wait_for(received, 90, "the asynchronous invocation's message on its queue")
     assert [json.loads(m["Body"]) for m in messages] == [{"n": 7}]
 
 

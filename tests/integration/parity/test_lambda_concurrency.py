@@ -37,8 +37,10 @@ def test_concurrent_cold_invocations_all_succeed(stack, concurrency):
     lambda_client = stack.outputs.clients().client(
         "lambda", max_pool_connections=concurrency, read_timeout=600, retries={"max_attempts": 1}
     )
-    # GIVEN a new function with a 2 s timeout whose handler makes a boto3 client and sleeps 0.5 s
-    name = create_function(lambda_client, CLIENT_AND_SLEEP, timeout=2)
+    # GIVEN a new function with a 4 s timeout whose handler makes a boto3 client and sleeps
+    # 0.5 s: ample for one handler on a busy machine, far too little if all the environments'
+    # starts (seconds of CPU each) ran at once beside the handlers on a few cores
+    name = create_function(lambda_client, CLIENT_AND_SLEEP, timeout=4)
 
     def invoke(i: int) -> dict:
         response = lambda_client.invoke(FunctionName=name, Payload=json.dumps({"i": i}))

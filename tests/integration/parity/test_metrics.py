@@ -55,11 +55,22 @@ def wait_for_sums(
     )(sums)()
 
 
+def samples(cloudwatch, metric: str, dimension: str, value: str, count: int) -> dict[str, float]:
+    """The metric's statistics once it holds ``count`` samples: a count and a time of
+    the same event are sent apart, so the count can be there first."""
+    return retry(
+        retry=retry_if_result(lambda got: got["SampleCount"] < count),
+        stop=stop_after_delay(METRICS_TIMEOUT),
+        wait=wait_fixed(0.5),
+        retry_error_callback=lambda state: state.outcome.result(),
+    )(statistics)(cloudwatch, metric, dimension, value)
+
+
 def test_execution_metrics_count_every_outcome(sfn, cloudwatch):
     # GIVEN a state machine whose input picks the outcome
     definition = {
         "StartAt": "Route",
-        "TimeoutSeconds": 2,
+        "TimeoutSeconds": 4,  # time enough for a busy machine to stop one execution first
         "States": {
             "Route": {
                 "Type": "Choice",
@@ -94,7 +105,7 @@ def test_execution_metrics_count_every_outcome(sfn, cloudwatch):
         "ExecutionThrottled": 0,
     }
     assert wait_for_sums(cloudwatch, "StateMachineArn", arn, expected) == expected
-    time = statistics(cloudwatch, "ExecutionTime", "StateMachineArn", arn)
+    time = samples(cloudwatch, "ExecutionTime", "StateMachineArn", arn, 5)
     assert time["SampleCount"] == 5
     listed = cloudwatch.list_metrics(
         Namespace=NAMESPACE, Dimensions=[{"Name": "StateMachineArn", "Value": arn}]
@@ -132,7 +143,7 @@ def test_lambda_task_metrics_per_function(sfn, lambda_client, cloudwatch):
     got = wait_for_sums(cloudwatch, "LambdaFunctionArn", function_arn, lambda_counts)
     assert got == lambda_counts
     for metric in ("LambdaFunctionTime", "LambdaFunctionRunTime", "LambdaFunctionScheduleTime"):
-        time = statistics(cloudwatch, metric, "LambdaFunctionArn", function_arn)
+        time = samples(cloudwatch, metric, "LambdaFunctionArn", function_arn, 2)
         assert time["SampleCount"] == 2 and time["Minimum"] >= 0, metric
     integration = "arn:aws:states:::lambda:invoke"
     counts = ("Scheduled", "Started", "Succeeded")

@@ -23,8 +23,13 @@ help: ## Show this help
 envs: ## Create or refresh the virtual environments from the locks in requirements/
 	@scripts/setup-envs tooling engine runtimes functions
 
+# The default sample runs on Python alone: the Node.js runtimes (over a minute to build
+# the first time) are built in the background then, and `make envs` waits for them.
+UP_ENVS := tooling engine python-runtimes $(if $(filter node,$(APPROVER)),node-runtimes functions,node-background)
+
 .PHONY: up
-up: envs ## Start the stack (STACK=auto|embedded|container) and deploy the sample
+up: ## Start the stack (STACK=auto|embedded|container) and deploy the sample
+	@scripts/setup-envs $(UP_ENVS)
 	@$(SFNLOCAL) up --stack $(STACK)
 
 .PHONY: down
@@ -74,8 +79,12 @@ results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 # TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 4
 .PHONY: test
-test: envs ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container, TEST_WORKERS=4)
+test: envs browser ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container, TEST_WORKERS=4)
 	@$(PYTEST) tests --path-coverage=gate -n $(TEST_WORKERS) --dist loadgroup
+
+.PHONY: browser
+browser: ## Install Chromium for the console's browser tests when missing (make test runs it; as root or with sudo)
+	@scripts/install-browser.sh
 
 .PHONY: test-e2e
 test-e2e: envs ## Run the workflow's tests only: end to end, mocked, single-state, path-coverage gate (on TEST_STACK)

@@ -14,22 +14,8 @@ PACKAGES=(autoconf automake libtool cmake make g++ python3 python3-setuptools)
 
 log() { printf '[install-node-build-tools] %s\n' "$*"; }
 die() { printf '[install-node-build-tools] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-packages.sh"
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-        || missing+=("$package")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-command -v apt-get >/dev/null \
-    || die "missing ${missing[*]} and no apt-get here: install them, then run 'make envs' again"
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "missing ${missing[*]}: run 'sudo $0' (needs root)"
-    sudo=(sudo)
-fi
-log "apt-get install ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+mapfile -t missing < <(apt_missing "${PACKAGES[@]}")
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"

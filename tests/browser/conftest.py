@@ -64,8 +64,8 @@ def console(stack: StackUnderTest, tmp_path_factory) -> Iterator[ConsoleUnderTes
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
-            f"no Chromium at {CHROMIUM}: install it with 'sudo scripts/install-console-deps.sh "
-            "--tests' (or point CHROMIUM= at one)"
+            f"no Chromium at {CHROMIUM}: run 'scripts/install-browser.sh' as root "
+            "(make test runs it), or point CHROMIUM= at one"
         )
     with sync_playwright() as playwright:
         # Each launch gets a fresh, temporary user-data-dir from Playwright.

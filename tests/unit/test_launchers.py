@@ -44,6 +44,23 @@ def test_a_missing_runtime_is_named_with_those_that_run(runtimes: Path):
     )
 
 
+def test_a_runtime_being_installed_in_the_background_says_so(runtimes: Path):
+    # GIVEN the Node.js runtimes being built in the background (scripts/setup-envs' marker)
+    (runtimes / "nodejs20.x" / "bin" / "node").unlink()
+    (runtimes / "nodejs.installing").write_text(".engine/logs/node-setup.log\n")
+    # WHEN a function asks for one THEN the refusal says to wait for them, and where to look
+    with pytest.raises(UnsupportedRuntimeError) as raised:
+        find_runtime("nodejs20.x")
+    assert str(raised.value).endswith(
+        " The nodejs runtimes are being installed in the background "
+        "(log: .engine/logs/node-setup.log): 'make envs' waits for them; then try again."
+    )
+    # AND a Python runtime's refusal does not mention them
+    with pytest.raises(UnsupportedRuntimeError) as raised:
+        find_runtime("python3.9")
+    assert "background" not in str(raised.value)
+
+
 def test_python_runs_awslambdaric_on_the_handler(runtimes: Path, tmp_path: Path):
     launch = launch_for(find_runtime("python3.13"), "app.handler", tmp_path / "code", {})
     assert launch.command == [

@@ -74,12 +74,28 @@ def available_runtimes() -> list[str]:
     return sorted(found)
 
 
+def installing_note(runtime: str | None) -> str:
+    """A note when ``runtime``'s language is being installed in the background (the
+    marker ``<language>.installing`` that scripts/setup-envs leaves meanwhile), or ""."""
+    language = language_of(runtime or "")
+    try:
+        marker = runtimes_dir() / f"{language}.installing"
+    except UnsupportedRuntimeError:
+        return ""
+    if not language or not marker.is_file():
+        return ""
+    return (
+        f" The {language} runtimes are being installed in the background (log: "
+        f"{marker.read_text().strip()}): 'make envs' waits for them; then try again."
+    )
+
+
 def unsupported_message(runtime: str | None) -> str:
     available = available_runtimes()
     return (
         f"Runtime {runtime or '(none: container image)'!s} is not supported by the local "
         f"process executor; supported runtimes here: {', '.join(available) or 'none'}"
-    )
+    ) + installing_note(runtime)
 
 
 def find_runtime(runtime: str | None) -> Runtime:

@@ -53,7 +53,7 @@ def refusal(runtime: Any) -> str | None:
     """Why ``runtime`` is refused here, or None when it runs (or the check does not apply)."""
     from localstack import config
 
-    from sfnlocal.in_localstack.executor.runtimes import available_runtimes
+    from sfnlocal.in_localstack.executor.runtimes import available_runtimes, installing_note
 
     if not isinstance(runtime, str) or config.LAMBDA_RUNTIME_EXECUTOR != EXECUTOR:
         return None
@@ -64,7 +64,7 @@ def refusal(runtime: Any) -> str | None:
         f"The runtime parameter of {runtime} is not supported by this local stack: "
         f"its functions run as local processes, with the runtimes "
         f"{', '.join(available) or '(none installed)'}. Use one of those."
-    )
+    ) + installing_note(runtime)
 
 
 def _checked(original, self, context, request, *args, **kwargs):

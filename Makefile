@@ -77,10 +77,12 @@ results: ## Follow the SNS topic and print each report (Ctrl-C stops)
 # TEST_WORKERS: pytest-xdist workers; the tests on the session's stack stay on one of them
 # (tests/support/parallel.py), the others run the unit tests and the stacks of their own.
 # TEST_WORKERS=0 runs everything in one process.
+# -rs: every skipped test is listed with its reason (those that need a Docker engine
+# skip where none answers; .ci/run runs them after installing one).
 TEST_WORKERS ?= 4
 .PHONY: test
 test: envs browser ## Run every test: unit, engine, end to end, path-coverage gate (TEST_STACK=auto|running|embedded|container, TEST_WORKERS=4)
-	@$(PYTEST) tests --path-coverage=gate -n $(TEST_WORKERS) --dist loadgroup
+	@$(PYTEST) tests --path-coverage=gate -n $(TEST_WORKERS) --dist loadgroup -rs
 
 .PHONY: browser
 browser: ## Install Chromium for the console's browser tests when missing (make test runs it; as root or with sudo)
@@ -88,7 +90,7 @@ browser: ## Install Chromium for the console's browser tests when missing (make 
 
 .PHONY: test-e2e
 test-e2e: envs ## Run the workflow's tests only: end to end, mocked, single-state, path-coverage gate (on TEST_STACK)
-	@$(PYTEST) tests/integration/e2e tests/integration/mocked tests/integration/single_state --path-coverage=gate
+	@$(PYTEST) tests/integration/e2e tests/integration/mocked tests/integration/single_state --path-coverage=gate -rs
 
 .PHONY: test-unit
 test-unit: envs ## Run the unit tests only (no stack needed; TEST_WORKERS=4)

@@ -120,27 +120,38 @@ def set_mode(conn: Connection, new_mode: str) -> int:
     return cleared
 
 
+CLEARING_VISIBILITY = 60
+"""Seconds a message received while clearing stays hidden: longer than the clearing takes."""
+
+
 def _clear_answered_requests(conn: Connection) -> int:
+    """Deletes the requests already answered; puts the others back unaged.
+
+    Every receive counts towards the queue's maxReceiveCount (3), after which
+    SQS moves the message to the dead-letter queue and its execution would
+    wait for ever. So each message is received once (it stays hidden while the
+    rest are read), and a request still waiting goes back as a fresh copy
+    (sent before the original is deleted: a crash leaves a duplicate, which
+    the approver sends to the dead-letter queue, never a lost request).
+    """
     waiting_tokens = {p.task_token for p in pending(conn)}
     queue_url, cleared = conn.outputs.queue_url, 0
-    seen: set[str] = set()
-    while True:
-        messages = conn.sqs.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30
-        ).get("Messages", [])
-        fresh = [m for m in messages if m["MessageId"] not in seen]
-        if not fresh:
-            break
-        for message in fresh:
-            seen.add(message["MessageId"])
+    kept: dict[str, dict[str, Any]] = {}  # by MessageId
+    while messages := conn.sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=CLEARING_VISIBILITY
+    ).get("Messages", []):
+        if all(message["MessageId"] in kept for message in messages):
+            break  # only kept ones, hidden longer than this took: every message was read
+        for message in messages:
             token = _token_of(message["Body"])
             if token is not None and token not in waiting_tokens:
                 conn.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
                 cleared += 1
             else:
-                conn.sqs.change_message_visibility(
-                    QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
+                kept[message["MessageId"]] = message
+    for message in kept.values():
+        conn.sqs.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
+        conn.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return cleared
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from sfnlocal.engine.ports import free_port
 from sfnlocal.waiting import wait_for
+from sfnlocal.workflow import approvals
 
 pytestmark = pytest.mark.integration
 
@@ -166,6 +167,28 @@ def test_requests_answered_by_hand_are_not_answered_again_in_auto_mode(
         QueueUrl=stack.outputs.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "0"
+
+
+def test_a_request_still_waiting_when_auto_mode_returns_is_answered_by_the_approver(
+    sfnlocal, stack, workflow, manual_mode
+):
+    # GIVEN, in manual mode, eleven requests answered by hand (their messages still on
+    # the queue, more than one receive's worth) and one execution still waiting
+    answered = [workflow.start({"stock_price": 10}) for _ in range(11)]
+    waiting = workflow.start({"stock_price": 70})
+    for arn in [*answered, waiting]:
+        waiting_for_approval(sfnlocal, arn.rsplit(":", 1)[-1])
+    for arn in answered:
+        approvals.reject(stack.connection, arn.rsplit(":", 1)[-1], "answered by hand")
+    # WHEN the approval mode goes back to auto
+    switched = sfnlocal("approvals", "mode", "auto")
+    assert switched.returncode == 0, switched.stderr
+    assert "cleared 11 request(s)" in switched.stdout
+    # THEN the approver answers the waiting one: clearing the answered ones did not age
+    # its message into the dead-letter queue (three receives would have)
+    execution = workflow.wait(waiting)
+    assert execution.status == "SUCCEEDED"
+    assert "Sell Stock" in execution.states_entered()
 
 
 def test_unknown_execution_is_a_one_line_error(sfnlocal):

@@ -38,9 +38,9 @@ fi
 
 [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
 if ! command -v debootstrap >/dev/null; then
-    log "installing debootstrap"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+    # shellcheck source-path=SCRIPTDIR source=lib/apt-packages.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-packages.sh"
+    apt_install debootstrap
 fi
 
 mirror=$(debian_mirror) || true

@@ -33,6 +33,17 @@ die() { printf '[build-image] ERROR: %s\n' "$*" >&2; exit 1; }
 command -v docker >/dev/null || die "docker CLI not found (run scripts/install-docker.sh)"
 docker info >/dev/null 2>&1 || die "the Docker engine does not answer (run scripts/install-docker.sh)"
 
+# One build at a time on this machine: the tests build from several workers at once,
+# and two builds would race for apt's lock and for the tag (the second then finds the
+# image built, in a second).
+build_lock=${TMPDIR:-/tmp}/sfnlocal-image-build.lock
+exec 8>"$build_lock"
+if ! flock -n 8; then
+    log "waiting for another build of the image to end (lock: $build_lock)"
+    flock -w "${BUILD_LOCK_TIMEOUT:-1800}" 8 \
+        || die "another build of the image did not end within ${BUILD_LOCK_TIMEOUT:-1800} s"
+fi
+
 start=$SECONDS
 
 # --- base image --------------------------------------------------------------

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from sfnlocal.engine import readiness
+from sfnlocal.engine import ports, readiness
 from sfnlocal.engine.readiness import probe
 
 
@@ -145,3 +145,12 @@ def test_the_health_check_asks_the_gateway_port_localstack_listens_on(monkeypatc
     monkeypatch.setenv("GATEWAY_LISTEN", "0.0.0.0:4510,0.0.0.0:443")
 
     assert readiness.container_endpoint() == "http://127.0.0.1:4510"
+
+
+def test_a_free_port_is_below_the_ports_the_kernel_hands_out_itself():
+    # GIVEN the kernel's ephemeral range (outgoing connections, Docker's published ports)
+    ephemeral_low = ports._below_ephemeral().stop
+    # WHEN a test picks ports for stacks of its own
+    picked = [ports.free_port() for _ in range(20)]
+    # THEN none is one the kernel may hand to someone else meanwhile
+    assert all(ports.LOWEST_PICK <= port < ephemeral_low for port in picked)

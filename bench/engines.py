@@ -30,6 +30,8 @@ from bench import procs
 from bench.cgroup import cgroup_memory
 from bench.errors import BenchmarkError
 from sfnlocal.clients import credentials_environment
+from sfnlocal.console.process import ConsoleProcess
+from sfnlocal.console.settings import ConsoleSettings
 from sfnlocal.deploy import deploy
 from sfnlocal.engine import compose, processes
 from sfnlocal.engine.embedded import EmbeddedEngine
@@ -97,6 +99,8 @@ class Sfnlocal:
     def __init__(self, repo_root: Path, work_dir: Path) -> None:
         self.repo_root = repo_root
         self.port = free_port()
+        # `make up` starts the console too: on a port of its own, stopped with the stack
+        self.console = ConsoleSettings(port=free_port())
         self.state_dir = work_dir / "sfnlocal-state"
         self.log = work_dir / "sfnlocal-make-up.log"
         self.settings = EngineSettings(
@@ -111,6 +115,7 @@ class Sfnlocal:
             {
                 "STACK": "embedded",
                 "LOCALSTACK_PORT": str(self.port),
+                "CONSOLE_PORT": str(self.console.port),
                 "SFNLOCAL_STATE_DIR": str(self.state_dir),
                 "DEPLOY_PREFIX": PREFIX,
                 "APPROVAL_MODE": "auto",
@@ -226,6 +231,7 @@ class Sfnlocal:
             procs.end_tree(self._make.pid)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._make.wait(5)
+        ConsoleProcess(self.settings, self.console).stop()
         EmbeddedEngine(self.settings).stop()
 
     def log_tail(self) -> str:

@@ -294,15 +294,20 @@ def machine_line(machine: dict) -> str:
     )
 
 
+QUIET_LOAD = 1.0
+"""The 1-minute load average above which a machine is not quiet: its figures are noise."""
+
+
 def load_note(machine: dict) -> str | None:
-    """A label for figures measured while other work loaded the machine."""
+    """A label for figures measured on a machine that was not quiet, at the start or the end."""
     loads = [machine.get("load_average_at_start", [0])[0]]
     loads += [machine.get("load_average_at_end", [0])[0]]
     worst = max(x for x in loads if isinstance(x, int | float))
-    if worst > machine.get("nproc", 1):
+    if worst > QUIET_LOAD:
         return (
             f"Measured under load: the 1-minute load average reached {worst} on "
-            f"{machine['nproc']} CPUs (other work shared the machine); the figures show it."
+            f"{machine['nproc']} CPUs, above {QUIET_LOAD:g} (not a quiet machine): these "
+            "figures are noise, not a result; measure again alone."
         )
     return None
 

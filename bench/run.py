@@ -201,6 +201,17 @@ def measure(engine, args: argparse.Namespace) -> dict:
     return figures
 
 
+def warn_if_not_quiet(when: str) -> None:
+    """Says so when other work loads the machine: its figures would be noise."""
+    load = os.getloadavg()[0]
+    if load > report.QUIET_LOAD:
+        log(
+            f"WARNING: the load average is {load:.2f} at the {when} on "
+            f"{len(os.sched_getaffinity(0))} CPUs, above {report.QUIET_LOAD:g}: the machine is "
+            "not quiet, and these figures are noise, not a result (measure alone)"
+        )
+
+
 def big_burst(engine, workload: Workload, args: argparse.Namespace) -> dict:
     """The big burst, its peak memory sampled; a deadline (or memory cap) that passes
     is recorded, not raised: the caller decides what it means for this engine."""
@@ -263,12 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
-    load = os.getloadavg()[0]
-    if load > len(os.sched_getaffinity(0)):
-        log(
-            f"note: the load average is {load:.1f} on {len(os.sched_getaffinity(0))} CPUs: other "
-            "work competes with the engines, and the figures will show it"
-        )
+    warn_if_not_quiet("start")
     work_dir = Path(tempfile.mkdtemp(prefix="sfnlocal-bench-"))
     versions = {"localstack-core": _engine_version()}
     engines = []
@@ -333,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    warn_if_not_quiet("end")
     results["checked_executions"] = {
         name: figures.get("checked_executions") for name, figures in results["engines"].items()
     }

@@ -51,8 +51,8 @@ def results(**overrides) -> dict:
             "memory_gib": 23.5,
             "kernel": "6.18",
             "python": "3.13.0",
-            "load_average_at_start": [1.0, 1.0, 1.0],
-            "load_average_at_end": [1.5, 1.0, 1.0],
+            "load_average_at_start": [0.7, 1.0, 1.0],
+            "load_average_at_end": [0.9, 1.0, 1.0],
         },
         "parameters": {
             "runs": 30,
@@ -227,6 +227,7 @@ def test_the_results_file_says_why_an_engine_is_missing_and_when_the_machine_was
 
     assert "sfnlocal (container): not measured: no Docker engine." in text
     assert "Measured under load: the 1-minute load average reached 7.25 on 2 CPUs" in text
+    assert "not a quiet machine" in text
     assert "Targets (issue 17):" in text
     assert "Reproduce: `make bench`" in text
 
@@ -256,3 +257,14 @@ def test_an_unfinished_burst_fails_the_project_stacks_and_is_a_note_for_ministac
     assert given["notes"] == [
         "MiniStack's big burst did not finish (its deadline: 120 s): its deadline of 120 s passed."
     ]
+
+
+def test_a_load_above_one_at_the_start_alone_marks_the_figures_as_noise():
+    # GIVEN a run that started while other work ran (1.4 on 2 CPUs) and ended quiet
+    given = results()
+    given["machine"]["load_average_at_start"] = [1.4, 1.0, 1.0]
+    given["targets"] = report.targets(given)
+    # WHEN it is reported THEN the figures say they are noise, with the load beside them
+    text = report.markdown(given)
+    assert "the 1-minute load average reached 1.4 on 2 CPUs, above 1" in text
+    assert "load average 1.4 at start, 0.9 at the end" in text

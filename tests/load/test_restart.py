@@ -28,7 +28,7 @@ from sfnlocal.sample.outputs import Outputs
 from sfnlocal.waiting import wait_for
 from sfnlocal.workflow.connection import Connection
 from tests.support.stacks import container_stack
-from tests.support.trust import BulkReports, engine_processes
+from tests.support.trust import BulkReports, engine_processes, identities, still_running
 from tests.support.workflow import Workflow
 
 pytestmark = pytest.mark.integration
@@ -130,14 +130,14 @@ def test_an_embedded_stack_restarted_mid_execution_comes_back_deployed_without_i
     # GIVEN executions in flight, and a queue created by hand
     in_flight = _park_executions(clients, before)
     clients.client("sqs").create_queue(QueueName=f"by-hand-{uuid.uuid4().hex[:8]}")
-    tree = [engine.pid(), *processes.descendants(engine.pid())]
+    tree = identities([engine.pid(), *processes.descendants(engine.pid())])
     log_size = settings.log_file.stat().st_size
     # WHEN the engine is stopped in the middle of them
     started = time.monotonic()
     assert engine.stop()
     stop_seconds = time.monotonic() - started
     # THEN it and every process it started (Lambda runtimes included) are gone
-    assert [pid for pid in tree if processes.is_alive(pid)] == []
+    assert still_running(tree) == []
     # WHEN it is started again
     started = time.monotonic()
     engine.start(READY_TIMEOUT)

@@ -115,6 +115,30 @@ def environment(pid: int) -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
+def start_time(pid: int) -> str | None:
+    """When the process started (clock ticks since boot, /proc/<pid>/stat field 22): with the
+    pid, it names one process, where a pid alone may be reused by a later one."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def identities(pids: Iterable[int]) -> dict[int, str | None]:
+    return {pid: start_time(pid) for pid in pids}
+
+
+def still_running(processes_seen: dict[int, str | None]) -> list[int]:
+    """Those of the processes seen earlier (``identities``) that run now: not a newer
+    process that was given a pid of theirs."""
+    return [
+        pid
+        for pid, started in processes_seen.items()
+        if processes.is_alive(pid) and start_time(pid) == started
+    ]
+
+
 def status_field(pid: int, name: str) -> str | None:
     try:
         lines = Path(f"/proc/{pid}/status").read_text().splitlines()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Iterator
 
@@ -11,13 +10,24 @@ import pytest
 from sfnlocal.in_localstack.executor import output_capture
 from sfnlocal.in_localstack.executor.output_capture import OutputCapture
 
+CLOSED_BY_THE_TEST: set[int] = set()
+
+
+def close(fd: int) -> None:
+    """Closes the pipe's write end for a test; the fixture then leaves that number alone
+    (by the end of the test it may be another file's, opened meanwhile)."""
+    os.close(fd)
+    CLOSED_BY_THE_TEST.add(fd)
+
 
 @pytest.fixture
 def pipe() -> Iterator[tuple[OutputCapture, int]]:
     read_end, write_end = os.pipe()
     capture = OutputCapture(read_end)
     yield capture, write_end
-    with contextlib.suppress(OSError):  # unless the test closed it
+    if write_end in CLOSED_BY_THE_TEST:
+        CLOSED_BY_THE_TEST.discard(write_end)
+    else:
         os.close(write_end)
 
 
@@ -45,7 +55,7 @@ def test_an_unterminated_last_line_is_read_too(pipe):
 def test_everything_is_kept_once_the_process_closes_its_output(pipe):
     capture, fd = pipe
     write(fd, "one\ntwo\nlast, unterminated")
-    os.close(fd)
+    close(fd)
 
     assert capture.text() == "one\ntwo\nlast, unterminated"
     assert capture.since(1) == ["two", "last, unterminated"]

@@ -14,6 +14,7 @@ from sfnlocal.engine.settings import EngineSettings
 from sfnlocal.errors import UserError
 from tests.integration.engine.conftest import client
 from tests.support.resources import ROLE, zip_source
+from tests.support.trust import identities, still_running
 
 pytestmark = pytest.mark.integration
 
@@ -39,11 +40,11 @@ def test_stop_leaves_no_engine_or_lambda_process(tmp_path):
     assert json.loads(lam.invoke(FunctionName="warm")["Payload"].read()) == 1
     tree = processes.descendants(pid)
     assert tree, "the warm environment should be a child process of the engine"
+    seen = identities([pid, *tree])
     # WHEN it is stopped
     assert engine.stop() is True
     # THEN neither the engine nor any process it started is left
-    assert not processes.is_alive(pid)
-    assert [p for p in tree if processes.is_alive(p)] == []
+    assert still_running(seen) == []
     assert engine.status().running is False
 
 

@@ -114,7 +114,7 @@ def set_mode(conn: Connection, new_mode: str) -> int:
     if new_mode not in ("auto", "manual"):
         raise UserError(f"unknown approval mode {new_mode!r}", "use 'auto' or 'manual'")
     trigger = _trigger(conn)
-    cleared = _clear_answered_requests(conn) if new_mode == "auto" else 0
+    cleared = clear_answered_requests(conn) if new_mode == "auto" else 0
     conn.lambda_.update_event_source_mapping(UUID=trigger["UUID"], Enabled=new_mode == "auto")
     wait_for_trigger_state(conn.lambda_, trigger["UUID"], new_mode == "auto", "approval queue")
     return cleared
@@ -124,7 +124,7 @@ CLEARING_VISIBILITY = 60
 """Seconds a message received while clearing stays hidden: longer than the clearing takes."""
 
 
-def _clear_answered_requests(conn: Connection) -> int:
+def clear_answered_requests(conn: Connection) -> int:
     """Deletes the requests already answered; puts the others back unaged.
 
     Every receive counts towards the queue's maxReceiveCount (3), after which

@@ -169,23 +169,46 @@ def test_requests_answered_by_hand_are_not_answered_again_in_auto_mode(
     assert attributes["ApproximateNumberOfMessages"] == "0"
 
 
-def test_a_request_still_waiting_when_auto_mode_returns_is_answered_by_the_approver(
+def test_a_request_still_waiting_survives_the_clearing_of_answered_ones(
     sfnlocal, stack, workflow, manual_mode
 ):
-    # GIVEN, in manual mode, eleven requests answered by hand (their messages still on
-    # the queue, more than one receive's worth) and one execution still waiting
-    answered = [workflow.start({"stock_price": 10}) for _ in range(11)]
+    # GIVEN, in manual mode, one execution waiting (its request first on the queue) and
+    # then eleven requests answered by hand (their messages still on the queue, more than
+    # one receive's worth)
+    conn = stack.connection
+
+    def wait_until_pending(arns: list[str]) -> None:
+        names = {arn.rsplit(":", 1)[-1] for arn in arns}
+        wait_for(
+            lambda: names <= {p.execution_name for p in approvals.pending(conn)},
+            60,
+            f"{len(names)} executions to wait for approval",
+            0.3,
+        )
+
     waiting = workflow.start({"stock_price": 70})
-    for arn in [*answered, waiting]:
-        waiting_for_approval(sfnlocal, arn.rsplit(":", 1)[-1])
+    wait_until_pending([waiting])
+    answered = [workflow.start({"stock_price": 10}) for _ in range(11)]
+    wait_until_pending(answered)
     for arn in answered:
-        approvals.reject(stack.connection, arn.rsplit(":", 1)[-1], "answered by hand")
-    # WHEN the approval mode goes back to auto
+        approvals.reject(conn, arn.rsplit(":", 1)[-1], "answered by hand")
+    # WHEN the answered requests are cleared, as each switch back to auto mode does
+    # (three times here: a user who goes back and forth)
+    cleared = [approvals.clear_answered_requests(conn) for _ in range(3)]
+    # THEN the answered ones went at once, and the waiting request is still on the queue,
+    # visible and never received: not aged towards the dead-letter queue (the queue's
+    # maxReceiveCount is 3), not hidden for a visibility timeout
+    assert cleared == [11, 0, 0]
+    queued = conn.sqs.receive_message(
+        QueueUrl=conn.outputs.queue_url,
+        MaxNumberOfMessages=10,
+        VisibilityTimeout=0,
+        AttributeNames=["ApproximateReceiveCount"],
+    ).get("Messages", [])
+    assert [m["Attributes"]["ApproximateReceiveCount"] for m in queued] == ["1"]  # this one
+    # AND once the approval mode is auto again, the approver answers it
     switched = sfnlocal("approvals", "mode", "auto")
     assert switched.returncode == 0, switched.stderr
-    assert "cleared 11 request(s)" in switched.stdout
-    # THEN the approver answers the waiting one: clearing the answered ones did not age
-    # its message into the dead-letter queue (three receives would have)
     execution = workflow.wait(waiting)
     assert execution.status == "SUCCEEDED"
     assert "Sell Stock" in execution.states_entered()

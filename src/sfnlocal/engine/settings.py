@@ -24,7 +24,10 @@ from sfnlocal.sample.errors import DocumentError
 from sfnlocal.sample.names import DEFAULT_PREFIX
 from sfnlocal.sample.outputs import DEFAULT_APPROVAL_MODE
 
-SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch"
+# cloudformation, s3 and kms: a user's own SAM or CloudFormation template deploys here
+# (CreateStack with the SAM transform; packaged code in S3; `alias/aws/sqs` queues).
+# LocalStack loads a service on its first request: the start is no slower.
+SERVICES = "stepfunctions,lambda,sqs,sns,iam,sts,logs,cloudwatch,cloudformation,s3,kms"
 LOCALHOST = "127.0.0.1"
 GATEWAY_PORT = 4566
 """LocalStack's port: the container's, and the embedded engine's unless LOCALSTACK_PORT."""

@@ -7,11 +7,14 @@
 #
 #   scripts/install-node-functions.sh ROOT   (scripts/setup-envs: the checkout;
 #                                             the Dockerfile: the sample built in)
+#   scripts/install-node-functions.sh --check ROOT   exits 0 when every one is current
 set -euo pipefail
 
 die() { printf '[install-node-functions] ERROR: %s\n' "$*" >&2; exit 1; }
 
-[ $# -eq 1 ] || die "usage: $0 ROOT"
+check=0
+[ "${1:-}" = --check ] && { check=1; shift; }
+[ $# -eq 1 ] || die "usage: $0 [--check] ROOT"
 root=$1
 
 for lock in "$root"/lambdas/*/package-lock.json; do
@@ -21,6 +24,7 @@ for lock in "$root"/lambdas/*/package-lock.json; do
     if [ -f "$fn/node_modules/.lock-stamp" ] && [ "$(cat "$fn/node_modules/.lock-stamp")" = "$stamp" ]; then
         continue
     fi
+    [ "$check" -eq 0 ] || exit 1
     printf '==> node_modules of %s (npm ci)\n' "${fn#"$root"/}"
     (cd "$fn" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$stamp" > "$fn/node_modules/.lock-stamp"

@@ -7,7 +7,7 @@ wheel of the tooling's lock holding a static build of ``dot``) lays it out, so
 no system package is needed. Measured against Debian's Graphviz 2.43 on the
 sample: the same ranks and order, every state within 1.4 points, and the
 same picture in its bundled Arimo font. ``graphviz`` cannot run it itself (it
-runs a program named ``dot`` from PATH), hence :func:`_run_dot`.
+runs a program named ``dot`` from PATH), hence :func:`lay_out`.
 """
 
 from __future__ import annotations
@@ -273,33 +273,25 @@ def dot_program() -> Path:
     raise UserError(f"Graphviz's layout program '{DOT_PROGRAM}' is not installed", INSTALL_FIX)
 
 
-def _run_dot(source: str, fmt: str) -> bytes:
-    """``dot -T<fmt>`` on the DOT text, by the layout program of the tooling's lock."""
+def lay_out(dot: graphviz.Digraph, fmt: str) -> bytes:
+    """The graph laid out as ``fmt`` ("json", "svg", "png") by the tooling's ``dot``."""
+    check = "check the state machine's definition ('make check')"
     try:
         done = subprocess.run(
             [str(dot_program()), f"-T{fmt}"],
-            input=source.encode(),
+            input=dot.source.encode(),
             capture_output=True,
             timeout=DOT_TIMEOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise UserError(
-            f"Graphviz took over {DOT_TIMEOUT} s to lay out the state machine",
-            "check the state machine's definition ('make check')",
+            f"Graphviz took over {DOT_TIMEOUT} s to lay out the state machine", check
         ) from None
     if done.returncode != 0:
         problem = done.stderr.decode(errors="replace").strip()
-        raise UserError(
-            f"Graphviz could not lay out the state machine: {problem:.300}",
-            "check the state machine's definition ('make check')",
-        )
+        raise UserError(f"Graphviz could not lay out the state machine: {problem:.300}", check)
     return done.stdout
-
-
-def lay_out(dot: graphviz.Digraph, fmt: str) -> bytes:
-    """The graph laid out, as ``fmt`` ("json", "svg", "png")."""
-    return _run_dot(dot.source, fmt)
 
 
 def _point(text: str, height: float) -> tuple[float, float]:
